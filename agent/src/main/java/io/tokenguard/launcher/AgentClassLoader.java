@@ -1,0 +1,110 @@
+package io.tokenguard.launcher;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Loads the agent's internals (its own code and its relocated dependencies) from the
+ * {@code tokenguard/inst/} folder of the agent jar, where they are stored as {@code .classdata} so that no
+ * other class loader can see them. Its parent is the platform class loader: the agent sees the JDK and
+ * the bootstrap bridge, never the host's classes.
+ */
+final class AgentClassLoader extends ClassLoader {
+    static final String PREFIX = "tokenguard/inst/";
+
+    static {
+        ClassLoader.registerAsParallelCapable();
+    }
+
+    private final JarFile jar;
+    private final String jarUrl;
+    private final ProtectionDomain domain;
+
+    AgentClassLoader(JarFile jar, URL jarLocation, ClassLoader parent) {
+        super("tokenguard", parent);
+        this.jar = jar;
+        this.jarUrl = "jar:" + jarLocation.toExternalForm() + "!/";
+        this.domain = new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
+        if (entry == null) {
+            throw new ClassNotFoundException(name);
+        }
+        byte[] bytes;
+        try (InputStream in = jar.getInputStream(entry)) {
+            bytes = readAll(in);
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name, e);
+        }
+        definePackageFor(name);
+        return defineClass(name, bytes, 0, bytes.length, domain);
+    }
+
+    private void definePackageFor(String className) {
+        int dot = className.lastIndexOf('.');
+        if (dot > 0) {
+            String pkg = className.substring(0, dot);
+            if (getDefinedPackage(pkg) == null) {
+                try {
+                    definePackage(pkg, null, null, null, null, null, null, null);
+                } catch (IllegalArgumentException alreadyDefinedByAnotherThread) {
+                    // fine
+                }
+            }
+        }
+    }
+
+    /** Class files are found under their real name too, so that Byte Buddy can read advice bytes. */
+    private String entryName(String resource) {
+        if (resource.endsWith(".class")) {
+            return PREFIX + resource.substring(0, resource.length() - ".class".length()) + ".classdata";
+        }
+        return PREFIX + resource;
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        String entry = entryName(name);
+        if (jar.getEntry(entry) == null) {
+            return null;
+        }
+        try {
+            return new URL(jarUrl + entry);
+        } catch (MalformedURLException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        JarEntry entry = jar.getJarEntry(entryName(name));
+        if (entry != null) {
+            try {
+                return jar.getInputStream(entry);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return super.getResourceAsStream(name);
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, in.available()));
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+}

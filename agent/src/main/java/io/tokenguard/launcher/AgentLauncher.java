@@ -1,0 +1,58 @@
+package io.tokenguard.launcher;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.util.jar.JarFile;
+
+/**
+ * The only agent class the host's class loader ever loads. It puts the agent jar on the bootstrap class
+ * path (for the tiny bridge that JDK classes call), then hands over to the agent proper inside its own
+ * class loader. It must never throw into the host: a failure here prints one line and the program runs on.
+ */
+public final class AgentLauncher {
+    private static final String AGENT_CLASS = "io.tokenguard.agent.Agent";
+    private static final String CLI_CLASS = "io.tokenguard.cli.Main";
+
+    private AgentLauncher() {}
+
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst);
+    }
+
+    private static void start(String args, Instrumentation inst) {
+        try {
+            URL location = AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation();
+            JarFile jar = new JarFile(new File(location.toURI()), false);
+            inst.appendToBootstrapClassLoaderSearch(jar);
+            ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
+            Class<?> agent = Class.forName(AGENT_CLASS, true, loader);
+            agent.getMethod("start", String.class, Instrumentation.class, File.class)
+                    .invoke(null, args, inst, new File(location.toURI()));
+        } catch (Throwable t) {
+            Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+            System.err.println("tokenguard ERROR event=agent.disabled reason=\"agent failed to start: "
+                    + cause.getClass().getName() + "\" (the program runs on without tokenguard)");
+        }
+    }
+
+    /** {@code java -jar tokenguard-agent.jar ...}: the command line (demo, version, help). */
+    public static void main(String[] args) throws Throwable {
+        URL location = AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation();
+        File jarFile = new File(location.toURI());
+        JarFile jar = new JarFile(jarFile, false);
+        ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
+        Class<?> cli = Class.forName(CLI_CLASS, true, loader);
+        try {
+            Object code = cli.getMethod("run", String[].class, File.class).invoke(null, args, jarFile);
+            System.exit((Integer) code);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}

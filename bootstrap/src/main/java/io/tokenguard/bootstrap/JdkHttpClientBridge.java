@@ -1,0 +1,50 @@
+package io.tokenguard.bootstrap;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the advice inlined into {@code jdk.internal.net.http.HttpClientFacade} calls. The facade lives in
+ * the platform class loader and can see only the bootstrap class path, so the agent installs its
+ * interceptor here. A {@code null} answer means "not mine": the original method runs unchanged.
+ */
+public final class JdkHttpClientBridge {
+
+    /** Implemented by the agent; every method may return {@code null} to let the call through. */
+    public interface Hook {
+        HttpResponse<?> send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<?> handler)
+                throws IOException, InterruptedException;
+
+        CompletableFuture<?> sendAsync(HttpClient client, HttpRequest request,
+                HttpResponse.BodyHandler<?> handler, HttpResponse.PushPromiseHandler<?> pushPromiseHandler);
+    }
+
+    private static volatile Hook hook;
+
+    private JdkHttpClientBridge() {}
+
+    public static void install(Hook newHook) {
+        hook = newHook;
+    }
+
+    public static Object send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<?> handler)
+            throws IOException, InterruptedException {
+        Hook h = hook;
+        if (h == null || PassThrough.active()) {
+            return null;
+        }
+        return h.send(client, request, handler);
+    }
+
+    public static Object sendAsync(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<?> handler,
+            HttpResponse.PushPromiseHandler<?> pushPromiseHandler) {
+        Hook h = hook;
+        if (h == null || PassThrough.active()) {
+            return null;
+        }
+        return h.sendAsync(client, request, handler, pushPromiseHandler);
+    }
+}
