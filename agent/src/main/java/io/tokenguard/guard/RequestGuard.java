@@ -1,0 +1,139 @@
+package io.tokenguard.guard;
+
+import io.tokenguard.config.HostMatcher;
+import io.tokenguard.events.Events;
+import io.tokenguard.events.RequestInfo;
+import io.tokenguard.token.Token;
+import io.tokenguard.token.TokenManager;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The one place the instrumentation packages ask what to do with a request: is its host guarded, what
+ * header to set, what a 401 means, and which events to write. It knows nothing of any HTTP client: each
+ * instrumentation package translates its client's request and response into these calls and back.
+ */
+public final class RequestGuard {
+    /** The status that means the token was not accepted (RFC 6750 §3.1 {@code invalid_token}). */
+    public static final int UNAUTHORIZED = 401;
+
+    private final HostMatcher hosts;
+    private final String header;
+    private final String headerPrefix;
+    private final boolean injectAlways;
+    private final long maxReplayBytes;
+    private final TokenManager tokens;
+    private final Events events;
+    private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
+
+    public RequestGuard(HostMatcher hosts, String header, String headerPrefix, boolean injectAlways,
+            long maxReplayBytes, TokenManager tokens, Events events) {
+        this.hosts = hosts;
+        this.header = header;
+        this.headerPrefix = headerPrefix;
+        this.injectAlways = injectAlways;
+        this.maxReplayBytes = maxReplayBytes;
+        this.tokens = tokens;
+        this.events = events;
+    }
+
+    /**
+     * @param scheme {@code http} or {@code https} (anything else is never guarded)
+     * @param port the port in the URL, or -1 for the scheme's default
+     */
+    public boolean guards(String scheme, String host, int port) {
+        if (host == null || scheme == null) {
+            return false;
+        }
+        int effectivePort = port;
+        if (port == -1) {
+            if ("https".equalsIgnoreCase(scheme)) {
+                effectivePort = 443;
+            } else if ("http".equalsIgnoreCase(scheme)) {
+                effectivePort = 80;
+            } else {
+                return false;
+            }
+        }
+        return hosts.matches(host, effectivePort);
+    }
+
+    /** The name of the header that carries the token. */
+    public String header() {
+        return header;
+    }
+
+    public String headerValue(Token token) {
+        return headerPrefix + token.accessToken();
+    }
+
+    /** Whether to put the token on a request; {@code replace} touches only requests that carry the header. */
+    public boolean shouldInject(boolean requestHasHeader) {
+        return requestHasHeader || injectAlways;
+    }
+
+    public long maxReplayBytes() {
+        return maxReplayBytes;
+    }
+
+    /** See {@link TokenManager#tokenForRequest()}. */
+    public Token tokenForRequest() {
+        return tokens.tokenForRequest();
+    }
+
+    public CompletableFuture<Token> tokenForRequestAsync() {
+        return tokens.tokenForRequestAsync();
+    }
+
+    /**
+     * A guarded request carrying {@code used} got a 401. Writes {@code token.rejected} and waits (bounded)
+     * for the token to retry with; null when there is none (then {@code request.not_retried} is written).
+     */
+    public Token rejected(RequestInfo request, int status, Token used) {
+        events.tokenRejected(request, status, used);
+        Token fresh = tokens.tokenAfterRejection(used);
+        if (fresh == null) {
+            events.requestNotRetried(request, "refresh-failed");
+        }
+        return fresh;
+    }
+
+    /** Non-blocking form of {@link #rejected}: the future completes with null when there is no token. */
+    public CompletableFuture<Token> rejectedAsync(RequestInfo request, int status, Token used) {
+        events.tokenRejected(request, status, used);
+        return tokens.tokenAfterRejectionAsync(used).thenApply(fresh -> {
+            if (fresh == null) {
+                events.requestNotRetried(request, "refresh-failed");
+            }
+            return fresh;
+        });
+    }
+
+    /** The retry is done; {@code status} is its answer. A second 401 is not retried again. */
+    public void retried(RequestInfo request, int status, Token used) {
+        if (status == UNAUTHORIZED) {
+            events.tokenRejected(request, status, used);
+            events.requestNotRetried(request, "retry-rejected");
+        } else {
+            events.requestRetried(request, status, used);
+        }
+    }
+
+    /** The request got a 401 but its body cannot be sent again: the caller gets the 401. */
+    public void bodyNotReplayable(RequestInfo request, int status, Token used) {
+        events.tokenRejected(request, status, used);
+        tokens.tokenAfterRejectionAsync(used); // still refresh, so that the next request succeeds
+        events.requestNotRetried(request, "body-not-replayable");
+    }
+
+    /**
+     * The agent's own fault while handling a request: written once, then requests go through untouched. Only the exception's class is logged: a message could quote a URL or header.
+     */
+    public void internalFailure(String instrumentation, Throwable failure) {
+        if (internalFailureLogged.compareAndSet(false, true)) {
+            events.error("agent.internal_error", "instrumentation", instrumentation,
+                    "exception", failure.getClass().getName(),
+                    "action", "requests pass through untouched where this happens");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.tokenguard.instrumentation.jdkhttp;
+
+import io.tokenguard.bootstrap.JdkHttpClientBridge;
+import io.tokenguard.bootstrap.PassThrough;
+import io.tokenguard.events.RequestInfo;
+import io.tokenguard.guard.RequestGuard;
+import io.tokenguard.token.AgentThreads;
+import io.tokenguard.token.Token;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * Translates the JDK client's requests and responses into {@link RequestGuard} calls and back: puts the
+ * current token on guarded requests, and turns a 401 into one refresh and one retry whose response the
+ * caller receives as if it were the first. Requests to other hosts return null at once (untouched).
+ */
+final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
+    private static final String NAME = "jdk-http-client";
+
+    private final RequestGuard guard;
+    /** Where async retries continue after a refresh: never the refresh thread, never blocking the client's. */
+    private final Executor callbacks = AgentThreads.pool("callbacks", 4);
+
+    JdkHttpClientInterceptor(RequestGuard guard) {
+        this.guard = guard;
+    }
+
+    @Override
+    public HttpResponse<?> send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<?> handler)
+            throws IOException, InterruptedException {
+        if (!guarded(request)) {
+            return null;
+        }
+        Token token = guard.tokenForRequest();
+        Exchange exchange = prepare(request, token);
+        if (exchange == null) {
+            return null;
+        }
+        HttpResponse<?> first = sendUntouched(client, exchange.first, HeldRejection.holding401(handler));
+        HeldRejection rejection = HeldRejection.in(first);
+        if (rejection == null) {
+            return first;
+        }
+        Optional<HttpRequest.BodyPublisher> retryBody = exchange.body.retry();
+        if (retryBody == null) {
+            guard.bodyNotReplayable(exchange.info, rejection.statusCode(), token);
+            return join(rejection.deliver(first, handler));
+        }
+        Token fresh = guard.rejected(exchange.info, rejection.statusCode(), token);
+        if (fresh == null) {
+            return join(rejection.deliver(first, handler));
+        }
+        HttpResponse<?> second = sendUntouched(client, exchange.retry(retryBody, fresh), handler);
+        guard.retried(exchange.info, second.statusCode(), fresh);
+        return second;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public CompletableFuture<?> sendAsync(HttpClient client, HttpRequest request,
+            HttpResponse.BodyHandler<?> handler, HttpResponse.PushPromiseHandler<?> pushPromiseHandler) {
+        if (!guarded(request)) {
+            return null;
+        }
+        CompletableFuture<Token> token = guard.tokenForRequestAsync();
+        if (token.isDone()) {
+            return sendAsync(client, request, handler, pushPromiseHandler, token.join());
+        }
+        // Only an expired token waits, and then on the refresh, not on a client thread.
+        return token.thenComposeAsync(t -> {
+            CompletableFuture<?> handled = sendAsync(client, request, handler, pushPromiseHandler, t);
+            return handled != null ? handled
+                    : untouched(() -> client.sendAsync(request, (HttpResponse.BodyHandler) handler,
+                            (HttpResponse.PushPromiseHandler) pushPromiseHandler));
+        }, callbacks);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private CompletableFuture<?> sendAsync(HttpClient client, HttpRequest request,
+            HttpResponse.BodyHandler<?> handler, HttpResponse.PushPromiseHandler<?> pushPromiseHandler, Token token) {
+        Exchange exchange = prepare(request, token);
+        if (exchange == null) {
+            return null;
+        }
+        HttpResponse.PushPromiseHandler<Object> push = (HttpResponse.PushPromiseHandler) pushPromiseHandler;
+        CompletableFuture<HttpResponse<Object>> first =
+                untouched(() -> client.sendAsync(exchange.first, HeldRejection.holding401(handler), push));
+        return first.thenCompose(response -> {
+            HeldRejection rejection = HeldRejection.in(response);
+            if (rejection == null) {
+                return CompletableFuture.completedFuture(response);
+            }
+            Optional<HttpRequest.BodyPublisher> retryBody = exchange.body.retry();
+            if (retryBody == null) {
+                guard.bodyNotReplayable(exchange.info, rejection.statusCode(), token);
+                return (CompletableFuture) rejection.deliver(response, handler);
+            }
+            return guard.rejectedAsync(exchange.info, rejection.statusCode(), token).thenComposeAsync(fresh -> {
+                if (fresh == null) {
+                    return (CompletableFuture) rejection.deliver(response, handler);
+                }
+                return untouched(() -> client.sendAsync(exchange.retry(retryBody, fresh),
+                        (HttpResponse.BodyHandler<Object>) handler, push))
+                        .thenApply(second -> {
+                            guard.retried(exchange.info, second.statusCode(), fresh);
+                            return (HttpResponse) second;
+                        });
+            }, callbacks);
+        });
+    }
+
+    private boolean guarded(HttpRequest request) {
+        try {
+            URI uri = request.uri();
+            return guard.guards(uri.getScheme(), uri.getHost(), uri.getPort());
+        } catch (RuntimeException e) {
+            guard.internalFailure(NAME, e);
+            return false;
+        }
+    }
+
+    /** The request as it goes out first, or null to leave it untouched (no token, or nothing to replace). */
+    private Exchange prepare(HttpRequest request, Token token) {
+        try {
+            if (token == null || !guard.shouldInject(request.headers().firstValue(guard.header()).isPresent())) {
+                return null;
+            }
+            URI uri = request.uri();
+            RequestInfo info = new RequestInfo(uri.getHost(), request.method(), uri.getRawPath());
+            ReplayableBody body = ReplayableBody.of(request.bodyPublisher(), guard.maxReplayBytes());
+            HttpRequest first = RequestCopy.withHeader(request, guard.header(), guard.headerValue(token), body.first());
+            return new Exchange(request, info, body, first);
+        } catch (RuntimeException e) {
+            guard.internalFailure(NAME, e);
+            return null;
+        }
+    }
+
+    private final class Exchange {
+        final HttpRequest original;
+        final RequestInfo info;
+        final ReplayableBody body;
+        final HttpRequest first;
+
+        Exchange(HttpRequest original, RequestInfo info, ReplayableBody body, HttpRequest first) {
+            this.original = original;
+            this.info = info;
+            this.body = body;
+            this.first = first;
+        }
+
+        /** The original request again, with the fresh token and the body to resend. */
+        HttpRequest retry(Optional<HttpRequest.BodyPublisher> retryBody, Token fresh) {
+            return RequestCopy.withHeader(original, guard.header(), guard.headerValue(fresh), retryBody);
+        }
+    }
+
+    private static <T> HttpResponse<T> sendUntouched(HttpClient client, HttpRequest request,
+            HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+        PassThrough.enter();
+        try {
+            return client.send(request, handler);
+        } finally {
+            PassThrough.exit();
+        }
+    }
+
+    private static <T> T untouched(Supplier<T> call) {
+        PassThrough.enter();
+        try {
+            return call.get();
+        } finally {
+            PassThrough.exit();
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IOException(cause);
+        }
+    }
+}

@@ -1,0 +1,394 @@
+package io.tokenguard.token;
+
+import io.tokenguard.events.Events;
+import io.tokenguard.oauth.TokenEndpointClient;
+import io.tokenguard.oauth.TokenEndpointException;
+import io.tokenguard.oauth.TokenResponse;
+import io.tokenguard.store.CredentialStore;
+import io.tokenguard.store.CredentialsException;
+import io.tokenguard.store.FileStamp;
+import io.tokenguard.store.StoredCredentials;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Owns the current token and every refresh of it.
+ *
+ * <ul>
+ *   <li>Single flight: however many threads see a 401 for one token generation, one refresh runs; a
+ *       thread that saw a 401 for an older generation is handed the current token at once.</li>
+ *   <li>Proactive: once a token is within {@code refresh-skew} of expiry (never more than half its
+ *       lifetime), the next request starts a refresh on the background thread and goes on with the
+ *       still-valid token. Only a request holding an already expired token waits, bounded by
+ *       {@code refresh-timeout}.</li>
+ *   <li>The store is the shared truth: it is re-read before each refresh (another process or a new
+ *       login may have written newer tokens, which are adopted instead of spending the refresh token),
+ *       and watched cheaply (one stat a second at most, off the request thread) for outside changes.</li>
+ *   <li>A refresh token the server calls dead is never sent again until the store changes.</li>
+ * </ul>
+ */
+public final class TokenManager {
+    /** Why a refresh started; the {@code trigger} field of {@code token.refresh.started}. */
+    public enum Trigger {
+        EXPIRING("expiring"), REJECTED("rejected"), EXPIRED("expired");
+
+        final String label;
+
+        Trigger(String label) {
+            this.label = label;
+        }
+    }
+
+    private static final long STAMP_CHECK_INTERVAL_MS = 1000;
+    private static final long MIN_BACKOFF_MS = 1000;
+    private static final long MAX_BACKOFF_MS = 60_000;
+
+    private final CredentialStore store;
+    private final TokenEndpointClient endpoint;
+    private final Events events;
+    private final Clock clock;
+    private final Duration skew;
+    private final Duration refreshTimeout;
+    private final String reloginHint;
+    private final Executor background;
+
+    private final Object lock = new Object();
+    private volatile Token current;
+    private volatile long refreshAtMillis = Long.MAX_VALUE;
+    private final AtomicLong nextStampCheckMillis = new AtomicLong();
+    private volatile FileStamp knownStamp;
+
+    // Guarded by lock.
+    private CompletableFuture<Token> inflight;
+    private String deadRefreshToken;
+    private long nextAttemptAtMillis;
+    private long backoffMillis;
+
+    /** @param endpoint null when no token URL is configured: the agent injects but cannot refresh */
+    public TokenManager(CredentialStore store, TokenEndpointClient endpoint, Events events, Clock clock,
+            Duration skew, Duration refreshTimeout, String reloginHint, Executor background) {
+        this.store = store;
+        this.endpoint = endpoint;
+        this.events = events;
+        this.clock = clock;
+        this.skew = skew;
+        this.refreshTimeout = refreshTimeout;
+        this.reloginHint = reloginHint;
+        this.background = background;
+    }
+
+    /** Reads the store once at start. Returns the token, or null (the event says why). */
+    public Token load() {
+        nextStampCheckMillis.set(clock.millis() + STAMP_CHECK_INTERVAL_MS);
+        try {
+            StoredCredentials stored = store.read();
+            knownStamp = stored.stamp();
+            setCurrent(stored.token());
+            events.tokenLoaded("file", stored.token());
+            return stored.token();
+        } catch (CredentialsException e) {
+            knownStamp = store.stamp();
+            events.credentialsInvalid(store.file().toString(), "unreadable", e.getMessage()
+                    + "; tokenguard will use the file once it is fixed; " + reloginHint);
+            return null;
+        }
+    }
+
+    /** The token without side effects (may be null). */
+    public Token current() {
+        return current;
+    }
+
+    /**
+     * The token to put on a request now. Starts a background refresh when the token is close to expiry;
+     * waits (at most {@code refresh-timeout}) only when it has already expired. Null when there is none.
+     */
+    public Token tokenForRequest() {
+        long now = clock.millis();
+        watchStore(now);
+        Token token = current;
+        if (token == null || now < refreshAtMillis) {
+            return token;
+        }
+        if (!token.isExpired(Instant.ofEpochMilli(now))) {
+            refresh(Trigger.EXPIRING, token);
+            return token;
+        }
+        Token fresh = await(refresh(Trigger.EXPIRED, token));
+        return fresh != null ? fresh : token;
+    }
+
+    /**
+     * The same, without blocking: completes at once unless the token has expired, then when the refresh
+     * ends or {@code refresh-timeout} passes (with the expired token: the server decides).
+     */
+    public CompletableFuture<Token> tokenForRequestAsync() {
+        long now = clock.millis();
+        watchStore(now);
+        Token token = current;
+        if (token == null || now < refreshAtMillis) {
+            return CompletableFuture.completedFuture(token);
+        }
+        if (!token.isExpired(Instant.ofEpochMilli(now))) {
+            refresh(Trigger.EXPIRING, token);
+            return CompletableFuture.completedFuture(token);
+        }
+        return bounded(refresh(Trigger.EXPIRED, token)).thenApply(fresh -> fresh != null ? fresh : token);
+    }
+
+    /** Blocking: the token to retry with after {@code rejected} got a 401, or null when there is none. */
+    public Token tokenAfterRejection(Token rejected) {
+        return await(afterRejection(rejected));
+    }
+
+    /** Non-blocking form of {@link #tokenAfterRejection}; completes with null on failure or timeout. */
+    public CompletableFuture<Token> tokenAfterRejectionAsync(Token rejected) {
+        return bounded(afterRejection(rejected));
+    }
+
+    private CompletableFuture<Token> afterRejection(Token rejected) {
+        Token token = current;
+        if (token != null && !token.sameAccessToken(rejected)) {
+            return CompletableFuture.completedFuture(token);
+        }
+        return refresh(Trigger.REJECTED, rejected);
+    }
+
+    /** Starts (or joins) the one refresh of {@code basis}' generation. */
+    CompletableFuture<Token> refresh(Trigger trigger, Token basis) {
+        synchronized (lock) {
+            Token token = current;
+            if (token != null && !token.sameAccessToken(basis)) {
+                return CompletableFuture.completedFuture(token);
+            }
+            if (inflight != null) {
+                return inflight;
+            }
+            if (endpoint == null || basis.refreshToken() == null
+                    || basis.refreshToken().equals(deadRefreshToken)
+                    || clock.millis() < nextAttemptAtMillis) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Token> result = new CompletableFuture<>();
+            inflight = result;
+            try {
+                background.execute(() -> runRefresh(trigger, basis, result));
+            } catch (RuntimeException rejectedExecution) {
+                inflight = null;
+                result.complete(null);
+            }
+            return result;
+        }
+    }
+
+    private void runRefresh(Trigger trigger, Token basis, CompletableFuture<Token> result) {
+        Token outcome = null;
+        try {
+            outcome = adoptNewerFromStore(basis);
+            if (outcome == null) {
+                outcome = callEndpoint(trigger, basis);
+            }
+        } catch (RuntimeException | Error internal) {
+            events.error("agent.internal_error", "where", "refresh", "exception", internal.getClass().getName());
+        } finally {
+            synchronized (lock) {
+                inflight = null;
+            }
+            result.complete(outcome);
+        }
+    }
+
+    private Token callEndpoint(Trigger trigger, Token basis) {
+        events.refreshStarted(trigger.label, basis);
+        long started = System.nanoTime();
+        TokenResponse response;
+        try {
+            response = endpoint.refresh(basis.refreshToken());
+        } catch (TokenEndpointException e) {
+            return onRefreshFailure(basis, e);
+        }
+        Instant now = clock.instant();
+        Instant expiresAt = response.expiresInMillis() == null ? null : now.plusMillis(response.expiresInMillis());
+        String refreshToken = response.refreshToken() != null ? response.refreshToken() : basis.refreshToken();
+        Token fresh = new Token(response.accessToken(), refreshToken, expiresAt, now);
+        save(fresh, basis);
+        synchronized (lock) {
+            backoffMillis = 0;
+            nextAttemptAtMillis = 0;
+        }
+        setCurrent(fresh);
+        events.refreshSucceeded(basis, fresh, !refreshToken.equals(basis.refreshToken()),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return fresh;
+    }
+
+    private Token onRefreshFailure(Token basis, TokenEndpointException e) {
+        if (e.terminal()) {
+            // Another process may have rotated the token between our read and our call: that is not
+            // a dead grant, and its tokens are the ones to use.
+            Token adopted = adoptNewerFromStore(basis);
+            if (adopted != null) {
+                return adopted;
+            }
+            synchronized (lock) {
+                deadRefreshToken = basis.refreshToken();
+            }
+            events.refreshFailed(e.status(), e.error(), true, -1, e.description());
+            events.credentialsInvalid(store.file().toString(), e.error(), "the saved credentials in "
+                    + store.file() + " are no longer valid (the token endpoint answered " + e.error()
+                    + "); tokenguard will not send this refresh token again and picks up new credentials "
+                    + "as soon as the file changes; " + reloginHint);
+            return null;
+        }
+        long wait;
+        synchronized (lock) {
+            backoffMillis = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMillis * 2));
+            wait = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+            if (e.retryAfterMillis() != null) {
+                wait = Math.max(wait, Math.min(e.retryAfterMillis(), 10 * MAX_BACKOFF_MS));
+            }
+            nextAttemptAtMillis = clock.millis() + wait;
+        }
+        events.refreshFailed(e.status(), e.error(), false, wait, e.description());
+        return null;
+    }
+
+    private void save(Token fresh, Token basis) {
+        try {
+            CredentialStore.WriteResult written = store.write(fresh, basis);
+            if (written == CredentialStore.WriteResult.CONFLICT) {
+                events.warning("credentials.write_skipped", "file", store.file().toString(),
+                        "reason", "the file holds other tokens than the ones refreshed; it was left as it is");
+            }
+        } catch (IOException | RuntimeException e) {
+            events.error("credentials.write_failed", "file", store.file().toString(),
+                    "exception", e.getClass().getName(), "message", e.getMessage());
+        } finally {
+            knownStamp = store.stamp();
+        }
+    }
+
+    /**
+     * Re-reads the store; if it holds a different, unexpired token than {@code basis}, takes it (another
+     * process refreshed, or the user logged in) and returns it; otherwise null.
+     */
+    private Token adoptNewerFromStore(Token basis) {
+        StoredCredentials stored;
+        try {
+            stored = store.read();
+        } catch (CredentialsException e) {
+            return null;
+        }
+        knownStamp = stored.stamp();
+        Token token = stored.token();
+        if (token.sameAccessToken(basis) || token.isExpired(clock.instant()) || isOlder(token, basis)) {
+            return null;
+        }
+        setCurrent(token);
+        forgetFailures();
+        events.tokenAdopted(token);
+        return token;
+    }
+
+    /** At most once a second, one stat of the store; a change is read on the background thread. */
+    private void watchStore(long now) {
+        long next = nextStampCheckMillis.get();
+        if (now < next || !nextStampCheckMillis.compareAndSet(next, now + STAMP_CHECK_INTERVAL_MS)) {
+            return;
+        }
+        FileStamp stamp = store.stamp();
+        if (!stamp.equals(knownStamp)) {
+            knownStamp = stamp;
+            try {
+                background.execute(this::reloadChangedStore);
+            } catch (RuntimeException rejected) {
+                // shutting down
+            }
+        }
+    }
+
+    private void reloadChangedStore() {
+        StoredCredentials stored;
+        try {
+            stored = store.read();
+        } catch (CredentialsException e) {
+            return; // a half-written or removed file: keep what we have, look again on the next change
+        }
+        knownStamp = stored.stamp();
+        Token token = stored.token();
+        Token mine = current;
+        if (mine != null && (token.sameAccessToken(mine) || (isOlder(token, mine) && !isDead(mine)))) {
+            return;
+        }
+        synchronized (lock) {
+            if (inflight != null) {
+                return; // our own refresh is about to write; it re-reads the store first anyway
+            }
+        }
+        setCurrent(token);
+        forgetFailures();
+        events.credentialsChanged(token);
+    }
+
+    /** A store holding an earlier expiry than ours is behind us (say, our own write-back failed). */
+    private static boolean isOlder(Token candidate, Token reference) {
+        return candidate.expiresAt() != null && reference.expiresAt() != null
+                && candidate.expiresAt().isBefore(reference.expiresAt());
+    }
+
+    private boolean isDead(Token token) {
+        synchronized (lock) {
+            return token.refreshToken() != null && token.refreshToken().equals(deadRefreshToken);
+        }
+    }
+
+    private void forgetFailures() {
+        synchronized (lock) {
+            deadRefreshToken = null;
+            backoffMillis = 0;
+            nextAttemptAtMillis = 0;
+        }
+    }
+
+    private void setCurrent(Token token) {
+        current = token;
+        refreshAtMillis = refreshAt(token);
+    }
+
+    private long refreshAt(Token token) {
+        if (token.expiresAt() == null) {
+            return Long.MAX_VALUE;
+        }
+        long expires = token.expiresAt().toEpochMilli();
+        long lifetime = Math.max(0, expires - token.obtainedAt().toEpochMilli());
+        return expires - Math.min(skew.toMillis(), lifetime / 2);
+    }
+
+    private CompletableFuture<Token> bounded(CompletableFuture<Token> refresh) {
+        if (refresh.isDone()) {
+            return refresh;
+        }
+        // A copy, so that the timeout of one waiter never completes the shared refresh for the others.
+        return refresh.thenApply(t -> t).completeOnTimeout(null, refreshTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Token await(CompletableFuture<Token> refresh) {
+        try {
+            return refresh.get(refreshTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.tokenguard.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenguard.demo.DemoAuthServer;
+import io.tokenguard.demo.Grant;
+import io.tokenguard.events.Events;
+import io.tokenguard.events.RecordingSink;
+import io.tokenguard.oauth.ClientAuth;
+import io.tokenguard.oauth.RequestFormat;
+import io.tokenguard.oauth.TokenEndpointClient;
+import io.tokenguard.store.CredentialStore;
+import io.tokenguard.store.ExpiryFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The token core against a real token endpoint on 127.0.0.1 and a real credentials file. */
+class TokenManagerTest {
+    @TempDir
+    Path dir;
+
+    private DemoAuthServer server;
+    private RecordingSink sink;
+    private Path file;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = new DemoAuthServer().accessTokenLifetimeMillis(60_000).rotation(true).reuseDetection(true).start();
+        sink = new RecordingSink();
+        file = dir.resolve("credentials.json");
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    private void writeFile(Grant grant) throws Exception {
+        Files.writeString(file, "{\"access_token\":\"" + grant.accessToken() + "\",\"refresh_token\":\""
+                + grant.refreshToken() + "\",\"expires_at\":" + grant.expiresAtSeconds() + ",\"keep\":\"me\"}");
+    }
+
+    private TokenManager manager(Duration skew) {
+        Clock clock = Clock.systemUTC();
+        CredentialStore store = new CredentialStore(file, "/access_token", "/refresh_token", "/expires_at",
+                ExpiryFormat.EPOCH_SECONDS, clock);
+        TokenEndpointClient endpoint = new TokenEndpointClient(server.tokenUrl(), "test-client", null,
+                ClientAuth.NONE, RequestFormat.FORM, null, Duration.ofSeconds(5));
+        return new TokenManager(store, endpoint, new Events(sink, clock), clock, skew, Duration.ofSeconds(5),
+                "log in again", AgentThreads.single("test-refresh"));
+    }
+
+    @Test
+    void hundredThreadsRejectingOneTokenCauseExactlyOneRefresh() throws Exception {
+        writeFile(server.issueGrant());
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token rejected = tokens.load();
+        server.revokeAllAccessTokens();
+
+        ExecutorService pool = Executors.newFixedThreadPool(100);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Token>> results = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            results.add(pool.submit((Callable<Token>) () -> {
+                go.await();
+                return tokens.tokenAfterRejection(rejected);
+            }));
+        }
+        go.countDown();
+        Token first = results.get(0).get();
+        for (Future<Token> result : results) {
+            assertTrue(first.sameAccessToken(result.get()), "every thread retries with the one fresh token");
+        }
+        pool.shutdown();
+        assertEquals(1, server.refreshes());
+        assertTrue(server.isLiveAccessToken(first.accessToken()));
+        assertEquals(1, sink.named("token.refresh.succeeded").size());
+        assertTrue(Files.readString(file).contains(server.newestRefreshToken()), "rotated refresh token saved");
+        assertTrue(Files.readString(file).contains("\"keep\":\"me\""), "foreign field kept");
+    }
+
+    @Test
+    void aRejectionOfAnOlderGenerationGetsTheCurrentTokenWithoutARefresh() throws Exception {
+        writeFile(server.issueGrant());
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token old = tokens.load();
+        Token fresh = tokens.tokenAfterRejection(old);
+        assertEquals(1, server.refreshes());
+
+        assertSame(fresh, tokens.tokenAfterRejection(old));
+        assertEquals(1, server.refreshes());
+    }
+
+    @Test
+    void aTokenCloseToExpiryIsRefreshedInTheBackgroundWhileStillInUse() throws Exception {
+        server.accessTokenLifetimeMillis(1000);
+        writeFile(server.issueGrant());
+        server.accessTokenLifetimeMillis(60_000);
+        TokenManager tokens = manager(Duration.ofSeconds(60));
+        Token loaded = tokens.load();
+        // The file keeps whole seconds: the loaded token has at most a second left, so half of that is
+        // already past the refresh point once we sleep a little.
+        Thread.sleep(600);
+        Token used = tokens.tokenForRequest();
+        if (!used.isExpired(Clock.systemUTC().instant())) {
+            assertSame(loaded, used, "a still-valid token is used at once, not waited for");
+        }
+        long deadline = System.currentTimeMillis() + 5000;
+        while (tokens.current().sameAccessToken(loaded) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(tokens.current().sameAccessToken(loaded), "refreshed ahead of expiry");
+        assertEquals(1, server.refreshes());
+    }
+
+    @Test
+    void anExpiredTokenWaitsForTheRefresh() throws Exception {
+        Grant grant = server.issueGrant();
+        Files.writeString(file, "{\"access_token\":\"" + grant.accessToken() + "\",\"refresh_token\":\""
+                + grant.refreshToken() + "\",\"expires_at\":" + (grant.expiresAtSeconds() - 3600) + "}");
+        TokenManager tokens = manager(Duration.ofSeconds(60));
+        Token expired = tokens.load();
+        Token used = tokens.tokenForRequest();
+        assertFalse(used.sameAccessToken(expired));
+        assertTrue(server.isLiveAccessToken(used.accessToken()));
+        assertEquals("expired", sink.named("token.refresh.started").get(0).fields.get("trigger"));
+    }
+
+    @Test
+    void aDeadRefreshTokenIsReportedOnceAndNeverSentAgain() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token loaded = tokens.load();
+        server.revokeFamilyOf(grant.refreshToken());
+
+        assertNull(tokens.tokenAfterRejection(loaded));
+        assertNull(tokens.tokenAfterRejection(loaded));
+        assertNull(tokens.tokenAfterRejection(loaded));
+        assertEquals(1, server.refreshRequests(), "the dead refresh token went to the server once");
+        assertEquals(1, sink.named("credentials.invalid").size());
+        String message = String.valueOf(sink.named("credentials.invalid").get(0).fields.get("message"));
+        assertTrue(message.contains(file.toString()) && message.endsWith("log in again"), message);
+        assertFalse(sink.all().contains(grant.refreshToken()) || sink.all().contains(grant.accessToken()));
+    }
+
+    @Test
+    void aNewLoginInTheFileIsPickedUpWithoutRestart() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token loaded = tokens.load();
+        server.revokeFamilyOf(grant.refreshToken());
+        assertNull(tokens.tokenAfterRejection(loaded));
+
+        Grant login = server.issueGrant();
+        writeFile(login);
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!tokens.tokenForRequest().accessToken().equals(login.accessToken())
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(login.accessToken(), tokens.tokenForRequest().accessToken());
+        assertEquals(1, sink.named("credentials.changed").size());
+        assertNotNull(tokens.tokenAfterRejection(tokens.current()), "refreshing works again after the login");
+    }
+
+    @Test
+    void tokensAnotherProcessWroteAreAdoptedInsteadOfRefreshing() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token loaded = tokens.load();
+        Grant other = server.issueGrant();
+        writeFile(other); // another process refreshed and saved
+
+        Token retry = tokens.tokenAfterRejection(loaded);
+        assertEquals(other.accessToken(), retry.accessToken());
+        assertEquals(0, server.refreshRequests());
+        assertEquals(1, sink.named("token.adopted").size());
+    }
+}
