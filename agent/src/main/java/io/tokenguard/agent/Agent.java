@@ -54,6 +54,7 @@ public final class Agent {
             for (String warning : settings.warnings()) {
                 events.warning("config.warning", "message", warning);
             }
+            BootstrapClasses.define(instrumentation, agentJar);
             install(settings, instrumentation, events, version(agentJar));
         } catch (Throwable t) {
             events.agentDisabled("agent failed to start: " + t.getClass().getName()

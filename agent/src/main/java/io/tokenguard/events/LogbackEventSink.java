@@ -2,6 +2,7 @@ package io.tokenguard.events;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
@@ -11,6 +12,7 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
@@ -31,6 +33,8 @@ public final class LogbackEventSink implements EventSink {
         this.json = "json".equals(format);
         LoggerContext context = new LoggerContext();
         context.setName("tokenguard");
+        // Normally set by Logback's SLF4J provider, which the agent deliberately never initializes.
+        context.setMDCAdapter(new LogbackMDCAdapter());
         OutputStreamAppender<ILoggingEvent> appender;
         if (file != null) {
             FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
@@ -103,7 +107,7 @@ public final class LogbackEventSink implements EventSink {
 
     static String text(Level level, String event, Map<String, Object> fields) {
         StringBuilder line = new StringBuilder(128)
-                .append(Instant.now()).append(' ')
+                .append(Instant.now().truncatedTo(ChronoUnit.MILLIS)).append(' ')
                 .append(String.format("%-5s", level.name())).append(" tokenguard event=").append(event);
         for (Map.Entry<String, Object> field : fields.entrySet()) {
             line.append(' ').append(field.getKey()).append('=');
@@ -119,7 +123,7 @@ public final class LogbackEventSink implements EventSink {
 
     static String json(Level level, String event, Map<String, Object> fields) {
         StringBuilder line = new StringBuilder(160)
-                .append("{\"ts\":\"").append(Instant.now()).append("\",\"level\":\"").append(level.name())
+                .append("{\"ts\":\"").append(Instant.now().truncatedTo(ChronoUnit.MILLIS)).append("\",\"level\":\"").append(level.name())
                 .append("\",\"logger\":\"tokenguard\",\"event\":\"").append(escape(event)).append('"');
         for (Map.Entry<String, Object> field : fields.entrySet()) {
             line.append(",\"").append(escape(field.getKey())).append("\":");

@@ -7,9 +7,9 @@ import java.net.URL;
 import java.util.jar.JarFile;
 
 /**
- * The only agent class the host's class loader ever loads. It puts the agent jar on the bootstrap class
- * path (for the tiny bridge that JDK classes call), then hands over to the agent proper inside its own
- * class loader. It must never throw into the host: a failure here prints one line and the program runs on.
+ * The only agent class the host's class loader ever loads. It hands over to the agent proper inside the
+ * agent's own class loader. It must never throw into the host: a failure here prints one line and the
+ * program runs on.
  */
 public final class AgentLauncher {
     private static final String AGENT_CLASS = "io.tokenguard.agent.Agent";
@@ -29,7 +29,6 @@ public final class AgentLauncher {
         try {
             URL location = AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation();
             JarFile jar = new JarFile(new File(location.toURI()), false);
-            inst.appendToBootstrapClassLoaderSearch(jar);
             ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
             Class<?> agent = Class.forName(AGENT_CLASS, true, loader);
             agent.getMethod("start", String.class, Instrumentation.class, File.class)
@@ -37,7 +36,7 @@ public final class AgentLauncher {
         } catch (Throwable t) {
             Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
             System.err.println("tokenguard ERROR event=agent.disabled reason=\"agent failed to start: "
-                    + cause.getClass().getName() + "\" (the program runs on without tokenguard)");
+                    + cause + "\" (the program runs on without tokenguard)");
         }
     }
 

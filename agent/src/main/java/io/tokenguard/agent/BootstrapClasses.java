@@ -1,0 +1,95 @@
+package io.tokenguard.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Defines the bootstrap bridge ({@code io.tokenguard.bootstrap}, stored in the jar under
+ * {@code tokenguard/boot/}) in the boot class loader, where the instrumented JDK classes can see it.
+ *
+ * <p>Why not {@link Instrumentation#appendToBootstrapClassLoaderSearch}: on JDK 17 that prints "Sharing
+ * is only supported for boot loader classes because bootstrap classpath has been appended" to the host's
+ * standard output and turns off class-data sharing for application classes, slowing every start. Defining
+ * the three classes directly costs neither. Only the agent's own module is given access to
+ * {@code jdk.internal.misc}; the host's modules are not changed. If that path is closed on some JVM, the
+ * agent falls back to appending a jar of just these classes.
+ */
+final class BootstrapClasses {
+    private static final String PREFIX = "tokenguard/boot/";
+    private static final String SUFFIX = ".classdata";
+
+    private BootstrapClasses() {}
+
+    static void define(Instrumentation instrumentation, File agentJar) throws IOException {
+        if (alreadyDefined()) {
+            return; // a second attach to the same JVM
+        }
+        List<String> names = new ArrayList<>();
+        List<byte[]> classes = new ArrayList<>();
+        try (JarFile jar = new JarFile(agentJar, false)) {
+            for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
+                    names.add(name.substring(PREFIX.length(), name.length() - SUFFIX.length()).replace('/', '.'));
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        classes.add(in.readAllBytes());
+                    }
+                }
+            }
+        }
+        try {
+            Module base = Object.class.getModule();
+            instrumentation.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(BootstrapClasses.class.getModule())),
+                    Map.of(), Set.of(), Map.of());
+            Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+            Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+            Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                    ClassLoader.class, java.security.ProtectionDomain.class);
+            for (int i = 0; i < names.size(); i++) {
+                byte[] bytes = classes.get(i);
+                defineClass.invoke(unsafe, names.get(i), bytes, 0, bytes.length, null, null);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError closed) {
+            if (!alreadyDefined()) {
+                instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarOf(names, classes), false));
+            }
+        }
+    }
+
+    /** The fallback: the same classes in a small jar of their own, for the bootstrap class path. */
+    private static File jarOf(List<String> names, List<byte[]> classes) throws IOException {
+        Path jar = Files.createTempFile("tokenguard-boot-", ".jar");
+        jar.toFile().deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (int i = 0; i < names.size(); i++) {
+                out.putNextEntry(new JarEntry(names.get(i).replace('.', '/') + ".class"));
+                out.write(classes.get(i));
+                out.closeEntry();
+            }
+        }
+        return jar.toFile();
+    }
+
+    private static boolean alreadyDefined() {
+        try {
+            Class.forName("io.tokenguard.bootstrap.PassThrough", false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
