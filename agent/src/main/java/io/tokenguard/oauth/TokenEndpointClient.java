@@ -37,7 +37,6 @@ import java.util.regex.Pattern;
 public final class TokenEndpointClient {
     static final int MAX_BODY_BYTES = 1 << 20;
     private static final int MAX_DESCRIPTION = 200;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TERMINAL_ERRORS = Set.of("invalid_grant", "invalid_client",
             "unauthorized_client", "unsupported_grant_type", "invalid_scope", "invalid_request");
     // RFC 6749 §5.2: error codes are printable ASCII without '"' and '\'. Anything else is not a code.
@@ -146,10 +145,10 @@ public final class TokenEndpointClient {
             params.put("scope", scope);
         }
         if (format == RequestFormat.JSON) {
-            ObjectNode object = JSON.createObjectNode();
+            ObjectNode object = Json.MAPPER.createObjectNode();
             params.forEach(object::put);
             try {
-                return JSON.writeValueAsBytes(object);
+                return Json.MAPPER.writeValueAsBytes(object);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot encode a map of strings", e);
             }
@@ -245,7 +244,7 @@ public final class TokenEndpointClient {
             return null;
         }
         try {
-            JsonNode root = JSON.readTree(body);
+            JsonNode root = Json.MAPPER.readTree(body);
             return root != null && root.isObject() ? root : null;
         } catch (IOException e) {
             return null;
@@ -292,5 +291,10 @@ public final class TokenEndpointClient {
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /** Built on the first refresh, not at start: the mapper loads some four hundred classes. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

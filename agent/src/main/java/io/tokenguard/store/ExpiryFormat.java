@@ -1,8 +1,5 @@
 package io.tokenguard.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
@@ -41,29 +38,34 @@ public enum ExpiryFormat {
      * @throws IllegalArgumentException when the value is not a timestamp in any supported form; the
      *     message never repeats the value
      */
-    static Stored read(JsonNode node) {
-        if (node == null || node.isMissingNode() || node.isNull()) {
-            return null;
-        }
-        if (node.isNumber()) {
-            return fromNumber(node.decimalValue(), false);
-        }
-        if (node.isTextual()) {
-            String text = node.textValue().trim();
-            if (text.isEmpty()) {
+    static Stored read(PointerScanner.Scalar value) {
+        switch (value.kind) {
+            case MISSING:
+            case NULL:
                 return null;
-            }
-            if (NUMBER.matcher(text).matches()) {
-                return fromNumber(new BigDecimal(text), true);
-            }
-            try {
-                // Accepts both "...Z" and explicit offsets such as "+02:00".
-                return new Stored(OffsetDateTime.parse(text).toInstant(), ISO_8601, false);
-            } catch (DateTimeException e) {
-                throw new IllegalArgumentException("is not an ISO-8601 date-time or an epoch number");
-            }
+            case NUMBER:
+                try {
+                    return fromNumber(new BigDecimal(value.text), false);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("is not a number");
+                }
+            case STRING:
+                String text = value.text.trim();
+                if (text.isEmpty()) {
+                    return null;
+                }
+                if (NUMBER.matcher(text).matches()) {
+                    return fromNumber(new BigDecimal(text), true);
+                }
+                try {
+                    // Accepts both "...Z" and explicit offsets such as "+02:00".
+                    return new Stored(OffsetDateTime.parse(text).toInstant(), ISO_8601, false);
+                } catch (DateTimeException e) {
+                    throw new IllegalArgumentException("is not an ISO-8601 date-time or an epoch number");
+                }
+            default:
+                throw new IllegalArgumentException("is neither a number nor a string");
         }
-        throw new IllegalArgumentException("is neither a number nor a string");
     }
 
     private static Stored fromNumber(BigDecimal value, boolean quoted) {
@@ -78,23 +80,5 @@ public enum ExpiryFormat {
         } catch (ArithmeticException | DateTimeException e) {
             throw new IllegalArgumentException("is out of range");
         }
-    }
-
-    /**
-     * The JSON value for {@code instant} in this format, as a string when {@code quoted} (numbers only).
-     * Null when the value would not be positive: a 0 or a date before 1970 is never written.
-     */
-    JsonNode encode(Instant instant, boolean quoted) {
-        if (!instant.isAfter(Instant.EPOCH)) {
-            return null;
-        }
-        if (this == ISO_8601) {
-            return TextNode.valueOf(instant.toString());
-        }
-        long number = this == EPOCH_MILLIS ? instant.toEpochMilli() : instant.getEpochSecond();
-        if (number <= 0) {
-            return null;
-        }
-        return quoted ? TextNode.valueOf(Long.toString(number)) : LongNode.valueOf(number);
     }
 }

@@ -287,7 +287,7 @@ class CredentialStoreTest {
                 () -> generic(dir.resolve("absent.json"), ExpiryFormat.EPOCH_SECONDS).read());
         assertEquals(CredentialsException.Reason.MISSING_FILE, missing.reason());
 
-        Path big = file("{\"access_token\":\"" + ACCESS + "\",\"pad\":\"" + "x".repeat(CredentialStore.MAX_BYTES) + "\"}");
+        Path big = file("{\"access_token\":\"" + ACCESS + "\",\"pad\":\"" + "x".repeat(AtomicFile.MAX_BYTES) + "\"}");
         CredentialsException tooLarge = assertThrows(CredentialsException.class,
                 () -> generic(big, ExpiryFormat.EPOCH_SECONDS).read());
         assertEquals(CredentialsException.Reason.TOO_LARGE, tooLarge.reason());
