@@ -2,6 +2,7 @@ package io.tokenguard.agent;
 
 import io.tokenguard.config.ConfigException;
 import io.tokenguard.config.Settings;
+import io.tokenguard.events.DeferredSink;
 import io.tokenguard.events.EventSink;
 import io.tokenguard.events.Events;
 import io.tokenguard.events.LogbackEventSink;
@@ -37,7 +38,8 @@ import java.util.jar.Manifest;
 public final class Agent {
     private Agent() {}
 
-    public static void start(String agentArgs, Instrumentation instrumentation, File agentJar) {
+    /** @param attachedLate true when attached to a running JVM, where target classes may be loaded already */
+    public static void start(String agentArgs, Instrumentation instrumentation, File agentJar, boolean attachedLate) {
         Settings settings;
         try {
             settings = Settings.load(systemProperties(), System.getenv());
@@ -48,21 +50,41 @@ public final class Agent {
         if (!settings.enabled()) {
             return;
         }
-        Events events = new Events(new LogbackEventSink(settings.logFormat(), settings.logLevel(), settings.logFile()),
-                Clock.systemUTC());
+        DeferredSink sink = new DeferredSink();
+        Events events = new Events(sink, Clock.systemUTC());
         try {
-            for (String warning : settings.warnings()) {
-                events.warning("config.warning", "message", warning);
-            }
             BootstrapClasses.define(instrumentation, agentJar);
-            install(settings, instrumentation, events, version(agentJar));
+            Started started = install(settings, instrumentation, events, attachedLate);
+            // The rest (the log, the credentials file) runs beside the host's own start-up; requests
+            // that come before it is done wait for it, bounded by refresh-timeout.
+            Thread init = new Thread(null, () -> finishStart(settings, sink, events, started, agentJar),
+                    "tokenguard-init", 0, false);
+            init.setDaemon(true);
+            init.start();
         } catch (Throwable t) {
-            events.agentDisabled("agent failed to start: " + t.getClass().getName()
-                    + " (the program runs on without tokenguard)");
+            sink.ready(fallbackSink());
+            events.agentDisabled("agent failed to start: " + t + " (the program runs on without tokenguard)");
         }
     }
 
-    private static void install(Settings settings, Instrumentation instrumentation, Events events, String version) {
+    /** What {@link #install} set up, for the second half of the start. */
+    private static final class Started {
+        final TokenManager tokens;
+        final boolean canRefresh;
+        final RequestGuard guard;
+        final List<String> instrumented;
+
+        Started(TokenManager tokens, boolean canRefresh, RequestGuard guard, List<String> instrumented) {
+            this.tokens = tokens;
+            this.canRefresh = canRefresh;
+            this.guard = guard;
+            this.instrumented = instrumented;
+        }
+    }
+
+    /** On the first request's path, so kept to what must exist before the host's classes load. */
+    private static Started install(Settings settings, Instrumentation instrumentation, Events events,
+            boolean attachedLate) {
         Clock clock = Clock.systemUTC();
         CredentialStore store = new CredentialStore(settings.credentialsFile(), settings.accessTokenPointer(),
                 settings.refreshTokenPointer(), settings.expiresAtPointer(),
@@ -74,13 +96,6 @@ public final class Agent {
                         settings.scope(), settings.refreshTimeout());
         TokenManager tokens = new TokenManager(store, endpoint, events, clock, settings.refreshSkew(),
                 settings.refreshTimeout(), settings.reloginHint(), AgentThreads.single("refresh"));
-        Token loaded = tokens.load();
-        if (loaded != null && loaded.refreshToken() != null && endpoint == null) {
-            events.agentDisabled("tokenguard.token-url is not set, but " + settings.credentialsFile()
-                    + " holds a refresh token: set -Dtokenguard.token-url=https://.../oauth/token "
-                    + "(or a preset such as tokenguard.preset=claude-code)");
-            return;
-        }
         RequestGuard guard = new RequestGuard(settings.hosts(), settings.header(), settings.headerPrefix(),
                 "always".equals(settings.inject()), settings.maxReplayBytes(), tokens, events);
 
@@ -95,12 +110,39 @@ public final class Agent {
         }
         NameMatchingTransformer transformer = new NameMatchingTransformer(enabled, events);
         instrumentation.addTransformer(transformer, true);
-        retransformAlreadyLoaded(instrumentation, transformer, events);
-        events.agentStarted(version, settings.hosts().toString(), names, settings.credentialsFile().toString(),
+        if (attachedLate) {
+            retransformAlreadyLoaded(instrumentation, transformer, events);
+        }
+        return new Started(tokens, endpoint != null, guard, names);
+    }
+
+    private static void finishStart(Settings settings, DeferredSink sink, Events events, Started started,
+            File agentJar) {
+        try {
+            sink.ready(new LogbackEventSink(settings.logFormat(), settings.logLevel(), settings.logFile()));
+        } catch (RuntimeException e) {
+            sink.ready(fallbackSink());
+            events.warning("log.file_unusable", "file", String.valueOf(settings.logFile()),
+                    "exception", e.getClass().getName(), "action", "writing to standard error instead");
+        }
+        for (String warning : settings.warnings()) {
+            events.warning("config.warning", "message", warning);
+        }
+        Token loaded = started.tokens.load();
+        if (loaded != null && loaded.refreshToken() != null && !started.canRefresh) {
+            started.guard.disable();
+            events.agentDisabled("tokenguard.token-url is not set, but " + settings.credentialsFile()
+                    + " holds a refresh token: set -Dtokenguard.token-url=https://.../oauth/token "
+                    + "(or a preset such as tokenguard.preset=claude-code)");
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(null, started.tokens::awaitRefreshInFlight,
+                "tokenguard-shutdown", 0, false));
+        events.agentStarted(version(agentJar), settings.hosts().toString(), started.instrumented,
+                settings.credentialsFile().toString(),
                 settings.tokenUrl() == null ? "none" : settings.tokenUrl().toString());
     }
 
-    /** When attached to a running JVM, target classes may be loaded already. */
     private static void retransformAlreadyLoaded(Instrumentation instrumentation, NameMatchingTransformer transformer,
             Events events) {
         if (!instrumentation.isRetransformClassesSupported()) {

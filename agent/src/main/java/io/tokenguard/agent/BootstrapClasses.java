@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,23 +30,27 @@ final class BootstrapClasses {
     private static final String PREFIX = "tokenguard/boot/";
     private static final String SUFFIX = ".classdata";
 
+    /** Every class of the bootstrap module (a unit test keeps this list complete). */
+    static final List<String> NAMES = List.of(
+            "io.tokenguard.bootstrap.PassThrough",
+            "io.tokenguard.bootstrap.JdkHttpClientBridge",
+            "io.tokenguard.bootstrap.JdkHttpClientBridge$Hook");
+
     private BootstrapClasses() {}
 
     static void define(Instrumentation instrumentation, File agentJar) throws IOException {
         if (alreadyDefined()) {
             return; // a second attach to the same JVM
         }
-        List<String> names = new ArrayList<>();
         List<byte[]> classes = new ArrayList<>();
         try (JarFile jar = new JarFile(agentJar, false)) {
-            for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
-                JarEntry entry = entries.nextElement();
-                String name = entry.getName();
-                if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
-                    names.add(name.substring(PREFIX.length(), name.length() - SUFFIX.length()).replace('/', '.'));
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        classes.add(in.readAllBytes());
-                    }
+            for (String name : NAMES) {
+                JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + SUFFIX);
+                if (entry == null) {
+                    throw new IOException("the agent jar lacks " + name);
+                }
+                try (InputStream in = jar.getInputStream(entry)) {
+                    classes.add(in.readAllBytes());
                 }
             }
         }
@@ -59,13 +62,13 @@ final class BootstrapClasses {
             Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
             Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                     ClassLoader.class, java.security.ProtectionDomain.class);
-            for (int i = 0; i < names.size(); i++) {
+            for (int i = 0; i < NAMES.size(); i++) {
                 byte[] bytes = classes.get(i);
-                defineClass.invoke(unsafe, names.get(i), bytes, 0, bytes.length, null, null);
+                defineClass.invoke(unsafe, NAMES.get(i), bytes, 0, bytes.length, null, null);
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError closed) {
             if (!alreadyDefined()) {
-                instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarOf(names, classes), false));
+                instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarOf(NAMES, classes), false));
             }
         }
     }

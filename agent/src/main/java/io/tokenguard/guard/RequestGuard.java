@@ -25,6 +25,7 @@ public final class RequestGuard {
     private final TokenManager tokens;
     private final Events events;
     private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
+    private volatile boolean disabled;
 
     public RequestGuard(HostMatcher hosts, String header, String headerPrefix, boolean injectAlways,
             long maxReplayBytes, TokenManager tokens, Events events) {
@@ -42,7 +43,7 @@ public final class RequestGuard {
      * @param port the port in the URL, or -1 for the scheme's default
      */
     public boolean guards(String scheme, String host, int port) {
-        if (host == null || scheme == null) {
+        if (disabled || host == null || scheme == null) {
             return false;
         }
         int effectivePort = port;
@@ -56,6 +57,11 @@ public final class RequestGuard {
             }
         }
         return hosts.matches(host, effectivePort);
+    }
+
+    /** From now on no request is touched (the agent found, after start, that it cannot work). */
+    public void disable() {
+        disabled = true;
     }
 
     /** The name of the header that carries the token. */

@@ -18,21 +18,21 @@ public final class AgentLauncher {
     private AgentLauncher() {}
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, false);
     }
 
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, true);
     }
 
-    private static void start(String args, Instrumentation inst) {
+    private static void start(String args, Instrumentation inst, boolean attachedLate) {
         try {
             URL location = AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation();
             JarFile jar = new JarFile(new File(location.toURI()), false);
             ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
             Class<?> agent = Class.forName(AGENT_CLASS, true, loader);
-            agent.getMethod("start", String.class, Instrumentation.class, File.class)
-                    .invoke(null, args, inst, new File(location.toURI()));
+            agent.getMethod("start", String.class, Instrumentation.class, File.class, boolean.class)
+                    .invoke(null, args, inst, new File(location.toURI()), attachedLate);
         } catch (Throwable t) {
             Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
             System.err.println("tokenguard ERROR event=agent.disabled reason=\"agent failed to start: "

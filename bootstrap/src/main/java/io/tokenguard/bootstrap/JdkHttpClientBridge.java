@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the advice inlined into {@code jdk.internal.net.http.HttpClientFacade} calls. The facade lives in
+ * What the first instruction of {@code HttpClientFacade.send} and {@code sendAsync} calls. The facade lives in
  * the platform class loader and can see only the bootstrap class path, so the agent installs its
  * interceptor here. A {@code null} answer means "not mine": the original method runs unchanged.
  */
@@ -37,6 +37,10 @@ public final class JdkHttpClientBridge {
             return null;
         }
         return h.send(client, request, handler);
+    }
+
+    public static Object sendAsync(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<?> handler) {
+        return sendAsync(client, request, handler, null);
     }
 
     public static Object sendAsync(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<?> handler,

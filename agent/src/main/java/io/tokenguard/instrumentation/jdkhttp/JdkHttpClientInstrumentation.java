@@ -1,32 +1,28 @@
 package io.tokenguard.instrumentation.jdkhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.tokenguard.bootstrap.JdkHttpClientBridge;
 import io.tokenguard.guard.RequestGuard;
-import io.tokenguard.instrumentation.AdviceWeaver;
+import io.tokenguard.instrumentation.BridgeCallPrologue;
 import io.tokenguard.instrumentation.ClassInstrumentation;
 import java.lang.instrument.Instrumentation;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * {@code java.net.http.HttpClient}: every client the JDK builds is a {@code HttpClientFacade}, whose
- * {@code send} and two public {@code sendAsync} methods are the whole surface. The advice hands each
- * call to {@link JdkHttpClientInterceptor} through the bootstrap bridge; a null answer runs the original.
+ * {@code send} and two public {@code sendAsync} methods are the whole surface. A one-call prologue hands
+ * each call to {@link JdkHttpClientInterceptor} through the bootstrap bridge; a null answer runs the
+ * original body.
  * Hooking the facade (not the implementation behind it) keeps the facade reachable during a retry: the
  * JDK shuts a client down once its facade is garbage.
  */
 public final class JdkHttpClientInstrumentation implements ClassInstrumentation {
     private static final String FACADE = "jdk/internal/net/http/HttpClientFacade";
+    private static final String REQUEST = "Ljava/net/http/HttpRequest;";
+    private static final String HANDLER = "Ljava/net/http/HttpResponse$BodyHandler;";
+    private static final String PUSH_HANDLER = "Ljava/net/http/HttpResponse$PushPromiseHandler;";
+    private static final String FUTURE = "Ljava/util/concurrent/CompletableFuture;";
 
     private final RequestGuard guard;
 
@@ -59,48 +55,11 @@ public final class JdkHttpClientInstrumentation implements ClassInstrumentation 
 
     @Override
     public byte[] transform(ClassLoader loader, String internalName, byte[] classfileBuffer) {
-        return new AdviceWeaver(loader, internalName, classfileBuffer)
-                .advise(named("send").and(takesArguments(2)).and(isPublic()), SendAdvice.class, ReturnHandled.class)
-                .advise(named("sendAsync").and(takesArguments(2)).and(isPublic()), SendAsyncAdvice.class,
-                        ReturnHandled.class)
-                .advise(named("sendAsync").and(takesArguments(3)).and(isPublic()), SendAsyncWithPushAdvice.class,
-                        ReturnHandled.class)
-                .weave();
-    }
-
-    static final class SendAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-        static Object enter(@Advice.This HttpClient client, @Advice.Argument(0) HttpRequest request,
-                @Advice.Argument(1) HttpResponse.BodyHandler<?> handler) throws Exception {
-            return JdkHttpClientBridge.send(client, request, handler);
-        }
-    }
-
-    static final class SendAsyncAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-        static Object enter(@Advice.This HttpClient client, @Advice.Argument(0) HttpRequest request,
-                @Advice.Argument(1) HttpResponse.BodyHandler<?> handler) {
-            return JdkHttpClientBridge.sendAsync(client, request, handler, null);
-        }
-    }
-
-    static final class SendAsyncWithPushAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-        static Object enter(@Advice.This HttpClient client, @Advice.Argument(0) HttpRequest request,
-                @Advice.Argument(1) HttpResponse.BodyHandler<?> handler,
-                @Advice.Argument(2) HttpResponse.PushPromiseHandler<?> pushPromiseHandler) {
-            return JdkHttpClientBridge.sendAsync(client, request, handler, pushPromiseHandler);
-        }
-    }
-
-    /** When the interceptor handled the call (entry advice returned non-null), its answer is returned. */
-    static final class ReturnHandled {
-        @Advice.OnMethodExit
-        static void exit(@Advice.Enter Object handled,
-                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned) {
-            if (handled != null) {
-                returned = handled;
-            }
-        }
+        return new BridgeCallPrologue()
+                .hook("send", "(" + REQUEST + HANDLER + ")Ljava/net/http/HttpResponse;", JdkHttpClientBridge.class, "send")
+                .hook("sendAsync", "(" + REQUEST + HANDLER + ")" + FUTURE, JdkHttpClientBridge.class, "sendAsync")
+                .hook("sendAsync", "(" + REQUEST + HANDLER + PUSH_HANDLER + ")" + FUTURE, JdkHttpClientBridge.class,
+                        "sendAsync")
+                .transform(classfileBuffer, "java/net/http/HttpClient");
     }
 }
