@@ -1,0 +1,154 @@
+package io.tokenguard.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokenguard.demo.DemoAuthServer;
+import io.tokenguard.demo.Grant;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every scenario shares: demo servers that are closed after the test, child JVMs that are killed
+ * after it, credential files, and the check that runs after every test: no token the servers ever
+ * issued appears in anything any child printed.
+ */
+abstract class ScenarioBase {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** The shape of every token a DemoAuthServer issues: catches tokens of servers the test cannot see. */
+    static final Pattern TOKEN_SHAPE = Pattern.compile("\\b(?:at|rt)-[A-Za-z0-9_-]{32}");
+
+    @TempDir
+    Path tmp;
+
+    private final List<DemoAuthServer> servers = new ArrayList<>();
+    private final List<AgentJvm.Running> children = new ArrayList<>();
+    private final List<Result> results = new ArrayList<>();
+
+    /** A started server (access tokens live {@code lifetimeMillis}; rotation and reuse detection on). */
+    DemoAuthServer server(long lifetimeMillis) {
+        try {
+            DemoAuthServer server = new DemoAuthServer().accessTokenLifetimeMillis(lifetimeMillis)
+                    .rotation(true).reuseDetection(true).start();
+            servers.add(server);
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A child JVM with the agent, guarding {@code server} with the generic layout file {@code credentials}. */
+    AgentJvm agent(Jdk jdk, DemoAuthServer server, Path credentials) {
+        return jvm(jdk)
+                .set("hosts", "127.0.0.1:" + server.port())
+                .set("credentials-file", credentials)
+                .set("token-url", server.tokenUrl());
+    }
+
+    /** Any child JVM; its output is checked for secrets after the test. */
+    AgentJvm jvm(Jdk jdk) {
+        return AgentJvm.on(jdk).onFinish(this::record);
+    }
+
+    AgentJvm.Running start(AgentJvm jvm) {
+        AgentJvm.Running running = jvm.start();
+        synchronized (children) {
+            children.add(running);
+        }
+        return running;
+    }
+
+    private void record(Result result) {
+        synchronized (results) {
+            results.add(result);
+        }
+    }
+
+    /** {@code {"access_token":..,"refresh_token":..,"expires_at":<epoch seconds>}}, mode 0600. */
+    Path genericCredentials(Grant grant) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("access_token", grant.accessToken());
+        root.put("refresh_token", grant.refreshToken());
+        root.put("expires_at", grant.expiresAtSeconds());
+        return write("credentials.json", root);
+    }
+
+    Path write(String name, ObjectNode json) {
+        try {
+            Path file = tmp.resolve(name);
+            Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls until the condition holds; fails after {@code seconds}. */
+    static void await(String what, long seconds, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            sleep(20);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs after every test: children killed, servers closed, then no secret in any output. */
+    @AfterEach
+    void noSecretInAnyOutput() {
+        List<AgentJvm.Running> running;
+        synchronized (children) {
+            running = new ArrayList<>(children);
+        }
+        for (AgentJvm.Running child : running) {
+            child.kill(); // a no-op for children that finished
+        }
+        List<String> secrets = new ArrayList<>();
+        for (DemoAuthServer server : servers) {
+            secrets.addAll(server.issuedSecrets());
+            server.close();
+        }
+        List<Result> all;
+        synchronized (results) {
+            all = new ArrayList<>(results);
+        }
+        for (Result result : all) {
+            assertNoSecret(result.stdout(), secrets, "stdout", result);
+            assertNoSecret(result.stderr(), secrets, "stderr", result);
+        }
+    }
+
+    private static void assertNoSecret(String output, List<String> secrets, String stream, Result result) {
+        for (String secret : secrets) {
+            assertTrue(!output.contains(secret), "a token issued by the server (fp of it: "
+                    + io.tokenguard.token.Fingerprint.of(secret) + ") appears in the child's " + stream + "\n"
+                    + result.describe().replace(secret, "<SECRET>"));
+        }
+        Matcher m = TOKEN_SHAPE.matcher(output);
+        assertTrue(!m.find(), "something shaped like a token appears in the child's " + stream + "\n"
+                + TOKEN_SHAPE.matcher(result.describe()).replaceAll("<TOKEN>"));
+    }
+}
