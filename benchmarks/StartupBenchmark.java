@@ -64,7 +64,7 @@ public class StartupBenchmark {
         List<String> plain = List.of(java, "-cp", dir.toString(), "OneCall", url, TOKEN);
         List<String> guarded = List.of(java, "-javaagent:" + agentJar, "-Dtokenguard.hosts=127.0.0.1",
                 "-Dtokenguard.credentials-file=" + credentials, "-Dtokenguard.token-url=http://127.0.0.1:1/token",
-                "-Dtokenguard.log.level=warn", "-cp", dir.toString(), "OneCall", url, "placeholder");
+                "-cp", dir.toString(), "OneCall", url, "placeholder");
 
         run(plain);
         run(guarded); // warm the file cache for both

@@ -57,8 +57,15 @@ public final class Agent {
             Started started = install(settings, instrumentation, events, attachedLate);
             // The rest (the log, the credentials file) runs beside the host's own start-up; requests
             // that come before it is done wait for it, bounded by refresh-timeout.
-            Thread init = new Thread(null, () -> finishStart(settings, sink, events, started, agentJar),
-                    "tokenguard-init", 0, false);
+            Thread init = new Thread(null, () -> {
+                try {
+                    finishStart(settings, sink, events, started, agentJar);
+                } catch (Throwable t) {
+                    started.guard.disable();
+                    sink.ready(fallbackSink());
+                    events.agentDisabled("agent failed to start: " + t + " (the program runs on without tokenguard)");
+                }
+            }, "tokenguard-init", 0, false);
             init.setDaemon(true);
             init.start();
         } catch (Throwable t) {
@@ -69,36 +76,20 @@ public final class Agent {
 
     /** What {@link #install} set up, for the second half of the start. */
     private static final class Started {
-        final TokenManager tokens;
-        final boolean canRefresh;
         final RequestGuard guard;
         final List<String> instrumented;
 
-        Started(TokenManager tokens, boolean canRefresh, RequestGuard guard, List<String> instrumented) {
-            this.tokens = tokens;
-            this.canRefresh = canRefresh;
+        Started(RequestGuard guard, List<String> instrumented) {
             this.guard = guard;
             this.instrumented = instrumented;
         }
     }
 
-    /** On the first request's path, so kept to what must exist before the host's classes load. */
+    /** On the host's start-up path, so kept to what must exist before the host's classes load. */
     private static Started install(Settings settings, Instrumentation instrumentation, Events events,
             boolean attachedLate) {
-        Clock clock = Clock.systemUTC();
-        CredentialStore store = new CredentialStore(settings.credentialsFile(), settings.accessTokenPointer(),
-                settings.refreshTokenPointer(), settings.expiresAtPointer(),
-                settings.expiresAtMillisWhenAbsent() ? ExpiryFormat.EPOCH_MILLIS : ExpiryFormat.EPOCH_SECONDS, clock);
-        TokenEndpointClient endpoint = settings.tokenUrl() == null ? null
-                : new TokenEndpointClient(settings.tokenUrl(), settings.clientId(), settings.clientSecret(),
-                        ClientAuth.valueOf(settings.clientAuth().toUpperCase(Locale.ROOT)),
-                        RequestFormat.valueOf(settings.tokenRequestFormat().toUpperCase(Locale.ROOT)),
-                        settings.scope(), settings.refreshTimeout());
-        TokenManager tokens = new TokenManager(store, endpoint, events, clock, settings.refreshSkew(),
-                settings.refreshTimeout(), settings.reloginHint(), AgentThreads.single("refresh"));
         RequestGuard guard = new RequestGuard(settings.hosts(), settings.header(), settings.headerPrefix(),
-                "always".equals(settings.inject()), settings.maxReplayBytes(), tokens, events);
-
+                "always".equals(settings.inject()), settings.maxReplayBytes(), settings.refreshTimeout(), events);
         List<ClassInstrumentation> enabled = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (ClassInstrumentation candidate : List.<ClassInstrumentation>of(new JdkHttpClientInstrumentation(guard))) {
@@ -113,9 +104,10 @@ public final class Agent {
         if (attachedLate) {
             retransformAlreadyLoaded(instrumentation, transformer, events);
         }
-        return new Started(tokens, endpoint != null, guard, names);
+        return new Started(guard, names);
     }
 
+    /** On the tokenguard-init thread: the log, the token core, the credentials. */
     private static void finishStart(Settings settings, DeferredSink sink, Events events, Started started,
             File agentJar) {
         try {
@@ -128,15 +120,27 @@ public final class Agent {
         for (String warning : settings.warnings()) {
             events.warning("config.warning", "message", warning);
         }
-        Token loaded = started.tokens.load();
-        if (loaded != null && loaded.refreshToken() != null && !started.canRefresh) {
+        Clock clock = Clock.systemUTC();
+        CredentialStore store = new CredentialStore(settings.credentialsFile(), settings.accessTokenPointer(),
+                settings.refreshTokenPointer(), settings.expiresAtPointer(),
+                settings.expiresAtMillisWhenAbsent() ? ExpiryFormat.EPOCH_MILLIS : ExpiryFormat.EPOCH_SECONDS, clock);
+        TokenEndpointClient endpoint = settings.tokenUrl() == null ? null
+                : new TokenEndpointClient(settings.tokenUrl(), settings.clientId(), settings.clientSecret(),
+                        ClientAuth.valueOf(settings.clientAuth().toUpperCase(Locale.ROOT)),
+                        RequestFormat.valueOf(settings.tokenRequestFormat().toUpperCase(Locale.ROOT)),
+                        settings.scope(), settings.refreshTimeout());
+        TokenManager tokens = new TokenManager(store, endpoint, events, clock, settings.refreshSkew(),
+                settings.refreshTimeout(), settings.reloginHint(), AgentThreads.single("refresh"));
+        Token loaded = tokens.load();
+        if (loaded != null && loaded.refreshToken() != null && endpoint == null) {
             started.guard.disable();
             events.agentDisabled("tokenguard.token-url is not set, but " + settings.credentialsFile()
                     + " holds a refresh token: set -Dtokenguard.token-url=https://.../oauth/token "
                     + "(or a preset such as tokenguard.preset=claude-code)");
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(null, started.tokens::awaitRefreshInFlight,
+        started.guard.ready(tokens);
+        Runtime.getRuntime().addShutdownHook(new Thread(null, tokens::awaitRefreshInFlight,
                 "tokenguard-shutdown", 0, false));
         events.agentStarted(version(agentJar), settings.hosts().toString(), started.instrumented,
                 settings.credentialsFile().toString(),

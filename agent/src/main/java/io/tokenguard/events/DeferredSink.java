@@ -36,6 +36,9 @@ public final class DeferredSink implements EventSink {
     /** Writes what was held to {@code sink}, then passes everything straight through. */
     @SuppressWarnings("unchecked")
     public synchronized void ready(EventSink sink) {
+        if (delegate != null) {
+            return;
+        }
         for (Object[] event : held) {
             sink.emit((Level) event[0], (String) event[1], (Map<String, Object>) event[2]);
         }

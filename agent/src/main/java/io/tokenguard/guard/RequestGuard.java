@@ -5,7 +5,11 @@ import io.tokenguard.events.Events;
 import io.tokenguard.events.RequestInfo;
 import io.tokenguard.token.Token;
 import io.tokenguard.token.TokenManager;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,19 +26,21 @@ public final class RequestGuard {
     private final String headerPrefix;
     private final boolean injectAlways;
     private final long maxReplayBytes;
-    private final TokenManager tokens;
+    private final Duration startTimeout;
     private final Events events;
+    /** The token manager, once the agent's start on its background thread has loaded the credentials. */
+    private final CompletableFuture<TokenManager> ready = new CompletableFuture<>();
     private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
     private volatile boolean disabled;
 
     public RequestGuard(HostMatcher hosts, String header, String headerPrefix, boolean injectAlways,
-            long maxReplayBytes, TokenManager tokens, Events events) {
+            long maxReplayBytes, Duration startTimeout, Events events) {
         this.hosts = hosts;
         this.header = header;
         this.headerPrefix = headerPrefix;
         this.injectAlways = injectAlways;
         this.maxReplayBytes = maxReplayBytes;
-        this.tokens = tokens;
+        this.startTimeout = startTimeout;
         this.events = events;
     }
 
@@ -59,9 +65,31 @@ public final class RequestGuard {
         return hosts.matches(host, effectivePort);
     }
 
+    /** Hands over the token manager once it has loaded the credentials; requests until then wait. */
+    public void ready(TokenManager tokens) {
+        ready.complete(tokens);
+    }
+
     /** From now on no request is touched (the agent found, after start, that it cannot work). */
     public void disable() {
         disabled = true;
+        ready.complete(null);
+    }
+
+    /** The token manager, waiting (at most {@code refresh-timeout}) while the agent is still starting. */
+    private TokenManager tokens() {
+        TokenManager tokens = ready.getNow(null);
+        if (tokens != null || ready.isDone()) {
+            return tokens;
+        }
+        try {
+            return ready.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
     }
 
     /** The name of the header that carries the token. */
@@ -84,11 +112,20 @@ public final class RequestGuard {
 
     /** See {@link TokenManager#tokenForRequest()}. */
     public Token tokenForRequest() {
-        return tokens.tokenForRequest();
+        TokenManager tokens = tokens();
+        return tokens == null ? null : tokens.tokenForRequest();
     }
 
+    /** Null token (the request passes through) when the agent is not ready within {@code refresh-timeout}. */
     public CompletableFuture<Token> tokenForRequestAsync() {
-        return tokens.tokenForRequestAsync();
+        if (ready.isDone()) {
+            TokenManager tokens = ready.getNow(null);
+            return tokens == null ? CompletableFuture.completedFuture(null) : tokens.tokenForRequestAsync();
+        }
+        return ready.thenApply(tokens -> tokens)
+                .completeOnTimeout(null, startTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(tokens -> tokens == null ? CompletableFuture.completedFuture(null)
+                        : tokens.tokenForRequestAsync());
     }
 
     /**
@@ -97,7 +134,7 @@ public final class RequestGuard {
      */
     public Token rejected(RequestInfo request, int status, Token used) {
         events.tokenRejected(request, status, used);
-        Token fresh = tokens.tokenAfterRejection(used);
+        Token fresh = tokens().tokenAfterRejection(used);
         if (fresh == null) {
             events.requestNotRetried(request, "refresh-failed");
         }
@@ -107,7 +144,7 @@ public final class RequestGuard {
     /** Non-blocking form of {@link #rejected}: the future completes with null when there is no token. */
     public CompletableFuture<Token> rejectedAsync(RequestInfo request, int status, Token used) {
         events.tokenRejected(request, status, used);
-        return tokens.tokenAfterRejectionAsync(used).thenApply(fresh -> {
+        return tokens().tokenAfterRejectionAsync(used).thenApply(fresh -> {
             if (fresh == null) {
                 events.requestNotRetried(request, "refresh-failed");
             }
@@ -128,7 +165,7 @@ public final class RequestGuard {
     /** The request got a 401 but its body cannot be sent again: the caller gets the 401. */
     public void bodyNotReplayable(RequestInfo request, int status, Token used) {
         events.tokenRejected(request, status, used);
-        tokens.tokenAfterRejectionAsync(used); // still refresh, so that the next request succeeds
+        tokens().tokenAfterRejectionAsync(used); // still refresh, so that the next request succeeds
         events.requestNotRetried(request, "body-not-replayable");
     }
 

@@ -1,7 +1,6 @@
 package io.tokenguard.store;
 
 import com.fasterxml.jackson.core.JsonPointer;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tokenguard.store.CredentialsException.Reason;
 import io.tokenguard.store.PointerScanner.Scalar;
 import io.tokenguard.token.Token;
@@ -21,7 +20,7 @@ import java.util.Objects;
  * through JSON pointers; writes a refreshed token back atomically, touching nothing but the three
  * fields it owns, and never over credentials that someone else wrote in the meantime.
  *
- * <p>Reading streams over the file ({@link PointerScanner}); writing goes through a Jackson tree
+ * <p>Reading is one pass over the file ({@link PointerScanner}); writing goes through a Jackson tree
  * ({@link JsonTree}) so that every field it does not own is kept, and replaces the file atomically
  * ({@link AtomicFile}).
  *
@@ -80,9 +79,8 @@ public final class CredentialStore {
                     Arrays.asList(accessPointer, refreshPointer, expiresAtPointer));
         } catch (PointerScanner.NotAnObject e) {
             throw new CredentialsException(file, Reason.INVALID_JSON, e.getMessage());
-        } catch (JsonProcessingException e) {
-            // Jackson's own message can quote the offending text, which may be a token: report the place only.
-            throw new CredentialsException(file, Reason.INVALID_JSON, "is not valid JSON" + JsonTree.where(e));
+        } catch (PointerScanner.Malformed e) {
+            throw new CredentialsException(file, Reason.INVALID_JSON, "is not valid JSON " + e.getMessage());
         } catch (IOException e) {
             throw unreadable(e);
         }

@@ -64,8 +64,6 @@ public final class TokenManager {
     private final Object lock = new Object();
     private volatile Token current;
     private volatile long refreshAtMillis = Long.MAX_VALUE;
-    /** Completes when {@link #load()} has read the store; requests wait for it (bounded) at start. */
-    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final AtomicLong nextStampCheckMillis = new AtomicLong();
     private volatile FileStamp knownStamp;
 
@@ -88,10 +86,7 @@ public final class TokenManager {
         this.background = background;
     }
 
-    /**
-     * Reads the store once at start. Returns the token, or null (the event says why). Until it has run,
-     * requests wait for it (at most {@code refresh-timeout}).
-     */
+    /** Reads the store once at start. Returns the token, or null (the event says why). */
     public Token load() {
         nextStampCheckMillis.set(clock.millis() + STAMP_CHECK_INTERVAL_MS);
         try {
@@ -105,21 +100,6 @@ public final class TokenManager {
             events.credentialsInvalid(store.file().toString(), "unreadable", e.getMessage()
                     + "; tokenguard will use the file once it is fixed; " + reloginHint);
             return null;
-        } finally {
-            loaded.complete(null);
-        }
-    }
-
-    private void awaitLoad() {
-        if (loaded.isDone()) {
-            return;
-        }
-        try {
-            loaded.get(refreshTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // go on with what there is (nothing): the request passes through untouched
         }
     }
 
@@ -148,7 +128,6 @@ public final class TokenManager {
      * waits (at most {@code refresh-timeout}) only when it has already expired. Null when there is none.
      */
     public Token tokenForRequest() {
-        awaitLoad();
         long now = clock.millis();
         watchStore(now);
         Token token = current;
@@ -168,12 +147,6 @@ public final class TokenManager {
      * ends or {@code refresh-timeout} passes (with the expired token: the server decides).
      */
     public CompletableFuture<Token> tokenForRequestAsync() {
-        if (!loaded.isDone()) {
-            return loaded.thenApply(done -> done)
-                    .completeOnTimeout(null, refreshTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenCompose(ignored -> loaded.isDone() ? tokenForRequestAsync()
-                            : CompletableFuture.completedFuture(null));
-        }
         long now = clock.millis();
         watchStore(now);
         Token token = current;

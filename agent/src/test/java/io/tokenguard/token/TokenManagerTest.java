@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -111,18 +112,18 @@ class TokenManagerTest {
 
     @Test
     void aTokenCloseToExpiryIsRefreshedInTheBackgroundWhileStillInUse() throws Exception {
-        server.accessTokenLifetimeMillis(1000);
-        writeFile(server.issueGrant());
+        server.accessTokenLifetimeMillis(3000);
+        Grant grant = server.issueGrant();
         server.accessTokenLifetimeMillis(60_000);
+        // ISO-8601 keeps the milliseconds: the token lives 3 s, so a 60 s skew is cut to half of that.
+        Files.writeString(file, "{\"access_token\":\"" + grant.accessToken() + "\",\"refresh_token\":\""
+                + grant.refreshToken() + "\",\"expires_at\":\"" + Instant.ofEpochMilli(grant.expiresAtMillis()) + "\"}");
         TokenManager tokens = manager(Duration.ofSeconds(60));
         Token loaded = tokens.load();
-        // The file keeps whole seconds: the loaded token has at most a second left, so half of that is
-        // already past the refresh point once we sleep a little.
-        Thread.sleep(600);
+        Thread.sleep(1700);
+        assertFalse(loaded.isExpired(Clock.systemUTC().instant()));
         Token used = tokens.tokenForRequest();
-        if (!used.isExpired(Clock.systemUTC().instant())) {
-            assertSame(loaded, used, "a still-valid token is used at once, not waited for");
-        }
+        assertSame(loaded, used, "a still-valid token is used at once, not waited for");
         long deadline = System.currentTimeMillis() + 5000;
         while (tokens.current().sameAccessToken(loaded) && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
