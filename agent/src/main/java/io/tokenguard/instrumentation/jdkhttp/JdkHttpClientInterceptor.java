@@ -117,20 +117,22 @@ final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
         });
     }
 
+    /** A request to a guarded host that should carry the token (per {@code inject}). */
     private boolean guarded(HttpRequest request) {
         try {
             URI uri = request.uri();
-            return guard.guards(uri.getScheme(), uri.getHost(), uri.getPort());
+            return guard.guards(uri.getScheme(), uri.getHost(), uri.getPort())
+                    && guard.shouldInject(request.headers().firstValue(guard.header()).isPresent());
         } catch (RuntimeException e) {
             guard.internalFailure(NAME, e);
             return false;
         }
     }
 
-    /** The request as it goes out first, or null to leave it untouched (no token, or nothing to replace). */
+    /** The request as it goes out first, or null to leave it untouched (no token). */
     private Exchange prepare(HttpRequest request, Token token) {
         try {
-            if (token == null || !guard.shouldInject(request.headers().firstValue(guard.header()).isPresent())) {
+            if (token == null) {
                 return null;
             }
             URI uri = request.uri();
