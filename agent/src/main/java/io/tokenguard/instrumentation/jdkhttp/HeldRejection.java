@@ -1,5 +1,6 @@
 package io.tokenguard.instrumentation.jdkhttp;
 
+import io.tokenguard.guard.RequestGuard;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -31,7 +32,7 @@ final class HeldRejection {
     /** A handler that holds back 401 bodies and hands every other response to {@code handler}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     static HttpResponse.BodyHandler<Object> holding401(HttpResponse.BodyHandler<?> handler) {
-        return info -> info.statusCode() == 401
+        return info -> info.statusCode() == RequestGuard.UNAUTHORIZED
                 ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
                         bytes -> new HeldRejection(info, bytes))
                 : (HttpResponse.BodySubscriber) handler.apply(info);
