@@ -6,10 +6,15 @@ import io.tokenguard.events.DeferredSink;
 import io.tokenguard.events.EventSink;
 import io.tokenguard.events.Events;
 import io.tokenguard.events.LogbackEventSink;
+import io.tokenguard.guard.GuardedCalls;
 import io.tokenguard.guard.RequestGuard;
+import io.tokenguard.instrumentation.ClassDefiner;
 import io.tokenguard.instrumentation.ClassInstrumentation;
+import io.tokenguard.instrumentation.LibraryHooks;
+import io.tokenguard.instrumentation.LibraryInstrumentation;
 import io.tokenguard.instrumentation.NameMatchingTransformer;
 import io.tokenguard.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import io.tokenguard.instrumentation.okhttp.OkHttpInstrumentation;
 import io.tokenguard.oauth.ClientAuth;
 import io.tokenguard.oauth.RequestFormat;
 import io.tokenguard.oauth.TokenEndpointClient;
@@ -53,8 +58,8 @@ public final class Agent {
         DeferredSink sink = new DeferredSink();
         Events events = new Events(sink, Clock.systemUTC());
         try {
-            BootstrapClasses.define(instrumentation, agentJar);
-            Started started = install(settings, instrumentation, events, attachedLate);
+            ClassDefiner definer = BootstrapClasses.define(instrumentation, agentJar);
+            Started started = install(settings, instrumentation, events, attachedLate, definer);
             // The rest (the log, the credentials file) runs beside the host's own start-up; requests
             // that come before it is done wait for it, bounded by refresh-timeout.
             Thread init = new Thread(null, () -> {
@@ -87,18 +92,25 @@ public final class Agent {
 
     /** On the host's start-up path, so kept to what must exist before the host's classes load. */
     private static Started install(Settings settings, Instrumentation instrumentation, Events events,
-            boolean attachedLate) {
+            boolean attachedLate, ClassDefiner definer) {
         RequestGuard guard = new RequestGuard(settings.hosts(), settings.header(), settings.headerPrefix(),
                 "always".equals(settings.inject()), settings.maxReplayBytes(), settings.refreshTimeout(), events);
+        LibraryHooks libraries = new LibraryHooks(new GuardedCalls(guard), definer != null ? definer
+                : openDefiner(instrumentation), events);
         List<ClassInstrumentation> enabled = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        for (ClassInstrumentation candidate : List.<ClassInstrumentation>of(new JdkHttpClientInstrumentation(guard))) {
+        List<ClassInstrumentation> all = List.of(new JdkHttpClientInstrumentation(guard), new OkHttpInstrumentation());
+        for (ClassInstrumentation candidate : all) {
             if (settings.instrumentationEnabled(candidate.name())) {
                 candidate.prepare(instrumentation);
+                if (candidate instanceof LibraryInstrumentation) {
+                    libraries.add((LibraryInstrumentation) candidate);
+                }
                 enabled.add(candidate);
                 names.add(candidate.name());
             }
         }
+        libraries.connect();
         NameMatchingTransformer transformer = new NameMatchingTransformer(enabled, events);
         instrumentation.addTransformer(transformer, true);
         if (attachedLate) {
@@ -145,6 +157,15 @@ public final class Agent {
         events.agentStarted(version(agentJar), settings.hosts().toString(), started.instrumented,
                 settings.credentialsFile().toString(),
                 settings.tokenUrl() == null ? "none" : settings.tokenUrl().toString());
+    }
+
+    /** Null when this JVM does not let the agent in: client libraries are then left alone (with a warning each). */
+    private static ClassDefiner openDefiner(Instrumentation instrumentation) {
+        try {
+            return ClassDefiner.open(instrumentation);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static void retransformAlreadyLoaded(Instrumentation instrumentation, NameMatchingTransformer transformer,

@@ -1,14 +1,12 @@
 package io.tokenguard.agent;
 
+import io.tokenguard.instrumentation.ClassDefiner;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -34,13 +32,20 @@ final class BootstrapClasses {
     static final List<String> NAMES = List.of(
             "io.tokenguard.bootstrap.PassThrough",
             "io.tokenguard.bootstrap.JdkHttpClientBridge",
-            "io.tokenguard.bootstrap.JdkHttpClientBridge$Hook");
+            "io.tokenguard.bootstrap.JdkHttpClientBridge$Hook",
+            "io.tokenguard.bootstrap.GuardedCall",
+            "io.tokenguard.bootstrap.ClientHooks",
+            "io.tokenguard.bootstrap.ClientHooks$Core");
 
     private BootstrapClasses() {}
 
-    static void define(Instrumentation instrumentation, File agentJar) throws IOException {
+    /**
+     * @return what defined them, for the agent's other classes that must live outside its loader; null
+     *     when the fallback was taken or the classes were defined by an earlier attach
+     */
+    static ClassDefiner define(Instrumentation instrumentation, File agentJar) throws IOException {
         if (alreadyDefined()) {
-            return; // a second attach to the same JVM
+            return null; // a second attach to the same JVM
         }
         List<byte[]> classes = new ArrayList<>();
         try (JarFile jar = new JarFile(agentJar, false)) {
@@ -55,21 +60,16 @@ final class BootstrapClasses {
             }
         }
         try {
-            Module base = Object.class.getModule();
-            instrumentation.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(BootstrapClasses.class.getModule())),
-                    Map.of(), Set.of(), Map.of());
-            Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-            Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-            Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                    ClassLoader.class, java.security.ProtectionDomain.class);
+            ClassDefiner definer = ClassDefiner.open(instrumentation);
             for (int i = 0; i < NAMES.size(); i++) {
-                byte[] bytes = classes.get(i);
-                defineClass.invoke(unsafe, NAMES.get(i), bytes, 0, bytes.length, null, null);
+                definer.define(NAMES.get(i), classes.get(i), null, null);
             }
+            return definer;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError closed) {
             if (!alreadyDefined()) {
                 instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarOf(NAMES, classes), false));
             }
+            return null;
         }
     }
 

@@ -24,17 +24,25 @@ import net.bytebuddy.jar.asm.Type;
 public final class BridgeCallPrologue {
     private final List<Hook> hooks = new ArrayList<>();
 
+    private static final String CLIENT_HOOKS = "io/tokenguard/bootstrap/ClientHooks";
+
     private static final class Hook {
         final String name;
         final String descriptor;
         final String bridgeOwner;
         final String bridgeMethod;
+        /** Null for a typed bridge; otherwise the key of a {@code ClientHooks} announce/replace call. */
+        final String key;
+        /** For announce: the local slot handed over. */
+        final int announcedSlot;
 
-        Hook(String name, String descriptor, String bridgeOwner, String bridgeMethod) {
+        Hook(String name, String descriptor, String bridgeOwner, String bridgeMethod, String key, int announcedSlot) {
             this.name = name;
             this.descriptor = descriptor;
             this.bridgeOwner = bridgeOwner;
             this.bridgeMethod = bridgeMethod;
+            this.key = key;
+            this.announcedSlot = announcedSlot;
         }
     }
 
@@ -44,7 +52,29 @@ public final class BridgeCallPrologue {
      * the method's answer, or null to run the original body.
      */
     public BridgeCallPrologue hook(String name, String descriptor, Class<?> bridgeOwner, String bridgeMethod) {
-        hooks.add(new Hook(name, descriptor, Type.getInternalName(bridgeOwner), bridgeMethod));
+        hooks.add(new Hook(name, descriptor, Type.getInternalName(bridgeOwner), bridgeMethod, null, 0));
+        return this;
+    }
+
+    /**
+     * Puts {@code ClientHooks.announce(key, <local slot>)} first in the method (constructors included: the
+     * call comes before the super constructor and does not touch {@code this}, so slot 0 is not allowed
+     * there). The method then runs as before.
+     */
+    public BridgeCallPrologue announce(String name, String descriptor, String key, int slot) {
+        if ("<init>".equals(name) && slot == 0) {
+            throw new IllegalArgumentException("a constructor cannot announce an uninitialized this");
+        }
+        hooks.add(new Hook(name, descriptor, CLIENT_HOOKS, "announce", key, slot));
+        return this;
+    }
+
+    /**
+     * Puts {@code Object r = ClientHooks.replace(key, this, arg1); if (r != null) return r;} first in an
+     * instance method taking one reference argument: the agent may answer with an object of its own.
+     */
+    public BridgeCallPrologue replace(String name, String descriptor, String key) {
+        hooks.add(new Hook(name, descriptor, CLIENT_HOOKS, "replace", key, 1));
         return this;
     }
 
@@ -101,6 +131,10 @@ public final class BridgeCallPrologue {
         @Override
         public void visitCode() {
             super.visitCode();
+            if (hook.key != null) {
+                keyedCall();
+                return;
+            }
             Type method = Type.getMethodType(hook.descriptor);
             Type[] arguments = method.getArgumentTypes();
             StringBuilder bridgeDescriptor = new StringBuilder("(L").append(receiverType).append(';');
@@ -118,10 +152,30 @@ public final class BridgeCallPrologue {
             bridgeDescriptor.append(")Ljava/lang/Object;");
             super.visitMethodInsn(Opcodes.INVOKESTATIC, hook.bridgeOwner, hook.bridgeMethod,
                     bridgeDescriptor.toString(), false);
+            returnIfNotNull(method.getReturnType());
+        }
+
+        private void keyedCall() {
+            super.visitLdcInsn(hook.key);
+            if ("announce".equals(hook.bridgeMethod)) {
+                super.visitVarInsn(Opcodes.ALOAD, hook.announcedSlot);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, hook.bridgeOwner, hook.bridgeMethod,
+                        "(Ljava/lang/String;Ljava/lang/Object;)V", false);
+                return;
+            }
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitVarInsn(Opcodes.ALOAD, 1);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, hook.bridgeOwner, hook.bridgeMethod,
+                    "(Ljava/lang/String;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", false);
+            returnIfNotNull(Type.getMethodType(hook.descriptor).getReturnType());
+        }
+
+        /** {@code if (top != null) return (ReturnType) top;} with the stack left empty either way. */
+        private void returnIfNotNull(Type returnType) {
             Label passThrough = new Label();
             super.visitInsn(Opcodes.DUP);
             super.visitJumpInsn(Opcodes.IFNULL, passThrough);
-            super.visitTypeInsn(Opcodes.CHECKCAST, method.getReturnType().getInternalName());
+            super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
             super.visitInsn(Opcodes.ARETURN);
             super.visitLabel(passThrough);
             if ((classVersion & 0xFFFF) >= Opcodes.V1_6) {
