@@ -83,7 +83,16 @@ public final class AgentJvm {
 
     /** A main class from the test classes. */
     public AgentJvm main(Class<?> mainClass, Object... args) {
-        List<String> command = new ArrayList<>(List.of("-cp", testClasses(), mainClass.getName()));
+        return main(List.of(), mainClass, args);
+    }
+
+    /** A main class from the test classes, with these jars after them on the class path. */
+    public AgentJvm main(List<Path> libraries, Class<?> mainClass, Object... args) {
+        StringBuilder classPath = new StringBuilder(testClasses());
+        for (Path library : libraries) {
+            classPath.append(java.io.File.pathSeparatorChar).append(library);
+        }
+        List<String> command = new ArrayList<>(List.of("-cp", classPath.toString(), mainClass.getName()));
         for (Object arg : args) {
             command.add(String.valueOf(arg));
         }
