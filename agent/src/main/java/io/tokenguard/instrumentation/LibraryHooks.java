@@ -175,7 +175,7 @@ public final class LibraryHooks implements ClientHooks.Core {
                 }
                 Object instance = entry.getConstructor().newInstance();
                 events.debug("instrumentation.applied", "instrumentation", instrumentation.name(),
-                        "version", version, "loader", String.valueOf(loader));
+                        "version", version, "loader", describe(loader));
                 return (Function<Object[], Object>) instance;
             } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
                 skip(version, e.getClass().getName() + ": " + e.getMessage());
@@ -190,6 +190,15 @@ public final class LibraryHooks implements ClientHooks.Core {
                         "action", "requests of this client pass through untouched");
             }
         }
+    }
+
+    /** A loader as a person would recognize it: its name when it has one, then its class and identity. */
+    private static String describe(ClassLoader loader) {
+        if (loader == null) {
+            return "bootstrap";
+        }
+        String identity = loader.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(loader));
+        return loader.getName() != null ? loader.getName() + "(" + identity + ")" : identity;
     }
 
     private static byte[] helperBytes(String name) throws IOException {

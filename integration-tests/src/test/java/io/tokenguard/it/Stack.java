@@ -42,6 +42,15 @@ public final class Stack {
         this.async = async;
     }
 
+    /** Versions used by single tests rather than by the whole suite. */
+    private static final List<Stack> EXTRA = List.of(
+            new Stack("okhttp-3.12.13", "okhttp", "OkHttpDriver", "okhttp-3.12.13", true));
+
+    static Stack named(String name) {
+        return Stream.concat(ALL.stream(), EXTRA.stream()).filter(s -> s.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name));
+    }
+
     /** The jars the child needs besides the test classes. */
     List<Path> jars() {
         if (libraries == null) {
