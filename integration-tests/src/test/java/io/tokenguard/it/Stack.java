@@ -42,12 +42,20 @@ public final class Stack {
         this.async = async;
     }
 
+    /**
+     * Frameworks and SDK layers over the clients above, run by {@link FrameworkTest}: they back the
+     * README's claims about which popular stacks are covered.
+     */
+    static final List<Stack> FRAMEWORKS = List.of(
+            new Stack("retrofit-2.11.0", "okhttp", "RetrofitDriver", "retrofit-2.11.0", true),
+            new Stack("spring-restclient-6.2.12", "jdk-http-client", "SpringRestClientDriver", "spring-web-6.2.12", false));
+
     /** Versions used by single tests rather than by the whole suite. */
     private static final List<Stack> EXTRA = List.of(
             new Stack("okhttp-3.12.13", "okhttp", "OkHttpDriver", "okhttp-3.12.13", true));
 
     static Stack named(String name) {
-        return Stream.concat(ALL.stream(), EXTRA.stream()).filter(s -> s.name.equals(name)).findFirst()
+        return Stream.of(ALL, FRAMEWORKS, EXTRA).flatMap(List::stream).filter(s -> s.name.equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(name));
     }
 
@@ -77,6 +85,11 @@ public final class Stack {
     /** Every stack on every JDK: {@code @MethodSource("io.tokenguard.it.Stack#onEveryJdk")}. */
     public static Stream<Arguments> onEveryJdk() {
         return ALL.stream().flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
+    }
+
+    /** The framework stacks, on every JDK. */
+    public static Stream<Arguments> frameworksOnEveryJdk() {
+        return FRAMEWORKS.stream().flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
     }
 
     /** The stacks with an asynchronous API, on every JDK. */
