@@ -28,7 +28,7 @@ class FrameworkTest extends ScenarioBase {
 
     /** Each of a JSON POST, a 256 KiB POST and a PUT is rejected once, retried, and arrives intact. */
     @ParameterizedTest(name = "{0} on {1}")
-    @MethodSource("io.tokenguard.it.Stack#frameworksOnEveryJdk")
+    @MethodSource("io.tokenguard.it.Stack#frameworksWithProgramBodiesOnEveryJdk")
     void everyRejectedRequestIsRetriedWithItsBody(Stack stack, Jdk jdk) {
         DemoAuthServer server = server(600_000).revokeAfterEachApiOk(true);
 
@@ -48,9 +48,20 @@ class FrameworkTest extends ScenarioBase {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("io.tokenguard.it.Stack#frameworksOnEveryJdk")
     void concurrentRejectionsShareOneRefresh(Stack stack, Jdk jdk) {
+        burstOfRejections(stack, jdk, "sync");
+    }
+
+    /** The same through the layer's asynchronous API. */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("io.tokenguard.it.Stack#asyncFrameworksOnEveryJdk")
+    void asyncRejectionsShareOneRefresh(Stack stack, Jdk jdk) {
+        burstOfRejections(stack, jdk, "async");
+    }
+
+    private void burstOfRejections(Stack stack, Jdk jdk, String mode) {
         DemoAuthServer server = server(600_000).refreshLatencyMillis(200);
 
-        Result result = run(stack, jdk, server, "burst", server.apiUrl("/v1/burst"), 20, "sync");
+        Result result = run(stack, jdk, server, "burst", server.apiUrl("/v1/messages"), 20, mode);
 
         result.assertNoFailures();
         String story = "refresh requests=" + server.refreshRequests() + "\n" + result.describe();

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.Arguments;
 /**
  * One HTTP client at one version, as the shared suite ({@link ClientSuiteTest}) runs it: the driver class
  * the child program uses, the instrumentation that should handle it, and the library jars (copied by the
- * build into {@code target/client-libs/<name>/}, see this module's pom).
+ * build into {@code target/client-libs/<name>/}, see this module's pom; or, for stacks with deep
+ * dependency trees, {@code "stack:NAME"}: resolved by the {@code client-stacks/NAME} module).
  */
 public final class Stack {
     private static final String DRIVERS = "io.tokenguard.it.suite.program.";
@@ -33,13 +34,26 @@ public final class Stack {
     final String driver;
     private final String libraries;
     final boolean async;
+    /** False for an SDK that writes its own request bodies: body scenarios do not apply. */
+    final boolean programBodies;
 
     Stack(String name, String instrumentation, String driver, String libraries, boolean async) {
+        this(name, instrumentation, driver, libraries, async, true);
+    }
+
+    private Stack(String name, String instrumentation, String driver, String libraries, boolean async,
+            boolean programBodies) {
         this.name = name;
         this.instrumentation = instrumentation;
-        this.driver = DRIVERS + driver;
+        this.driver = driver.contains(".") ? driver : DRIVERS + driver;
         this.libraries = libraries;
         this.async = async;
+        this.programBodies = programBodies;
+    }
+
+    /** The same stack for an SDK that builds its own requests. */
+    Stack sdk() {
+        return new Stack(name, instrumentation, driver, libraries, async, false);
     }
 
     /**
@@ -48,7 +62,8 @@ public final class Stack {
      */
     static final List<Stack> FRAMEWORKS = List.of(
             new Stack("retrofit-2.11.0", "okhttp", "RetrofitDriver", "retrofit-2.11.0", true),
-            new Stack("spring-restclient-6.2.12", "jdk-http-client", "SpringRestClientDriver", "spring-web-6.2.12", false));
+            new Stack("spring-restclient-6.2.12", "jdk-http-client", "SpringRestClientDriver", "spring-web-6.2.12", false),
+            new Stack("anthropic-java-3.12.0", "okhttp", "AnthropicSdkDriver", "stack:anthropic-java", true).sdk());
 
     /** Versions used by single tests rather than by the whole suite. */
     private static final List<Stack> EXTRA = List.of(
@@ -64,7 +79,9 @@ public final class Stack {
         if (libraries == null) {
             return List.of();
         }
-        Path dir = Paths.get(System.getProperty("client.libs", "target/client-libs")).resolve(libraries);
+        Path dir = libraries.startsWith("stack:")
+                ? Paths.get(System.getProperty("client.stacks", "../client-stacks"), libraries.substring(6), "target", "libs")
+                : Paths.get(System.getProperty("client.libs", "target/client-libs")).resolve(libraries);
         assertTrue(Files.isDirectory(dir), "client library jars missing: " + dir + " (run the build: mvn -B verify)");
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
@@ -84,16 +101,30 @@ public final class Stack {
 
     /** Every stack on every JDK: {@code @MethodSource("io.tokenguard.it.Stack#onEveryJdk")}. */
     public static Stream<Arguments> onEveryJdk() {
-        return ALL.stream().flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
+        return onEveryJdk(ALL.stream());
     }
 
     /** The framework stacks, on every JDK. */
     public static Stream<Arguments> frameworksOnEveryJdk() {
-        return FRAMEWORKS.stream().flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
+        return onEveryJdk(FRAMEWORKS.stream());
+    }
+
+    /** The framework stacks whose requests carry the program's own bodies, on every JDK. */
+    public static Stream<Arguments> frameworksWithProgramBodiesOnEveryJdk() {
+        return onEveryJdk(FRAMEWORKS.stream().filter(stack -> stack.programBodies));
+    }
+
+    /** The framework stacks with an asynchronous API, on every JDK. */
+    public static Stream<Arguments> asyncFrameworksOnEveryJdk() {
+        return onEveryJdk(FRAMEWORKS.stream().filter(stack -> stack.async));
+    }
+
+    private static Stream<Arguments> onEveryJdk(Stream<Stack> stacks) {
+        return stacks.flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
     }
 
     /** The stacks with an asynchronous API, on every JDK. */
     public static Stream<Arguments> asyncOnEveryJdk() {
-        return ALL.stream().filter(stack -> stack.async).flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
+        return onEveryJdk(ALL.stream().filter(stack -> stack.async));
     }
 }

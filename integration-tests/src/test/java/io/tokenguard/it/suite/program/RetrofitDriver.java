@@ -3,6 +3,7 @@ package io.tokenguard.it.suite.program;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
 import retrofit2.Callback;
@@ -31,7 +32,14 @@ public final class RetrofitDriver implements Driver {
                 @Body RequestBody body);
     }
 
-    private final Api api = new Retrofit.Builder().baseUrl("http://127.0.0.1/").build().create(Api.class);
+    private final OkHttpClient client = new OkHttpClient();
+    private final Api api = new Retrofit.Builder().baseUrl("http://127.0.0.1/").client(client).build().create(Api.class);
+
+    @Override
+    public void close() {
+        client.dispatcher().executorService().shutdown(); // its idle threads would keep the JVM up a minute
+        client.connectionPool().evictAll();
+    }
 
     @Override
     public Reply send(Call call) throws IOException {
