@@ -26,7 +26,9 @@ public final class Stack {
     static final List<Stack> ALL = List.of(
             new Stack("jdk-http-client", "jdk-http-client", "JdkDriver", null, true),
             new Stack("okhttp-3.14.9", "okhttp", "OkHttpDriver", "okhttp-3.14.9", true),
+            new Stack("okhttp-4.0.1", "okhttp", "OkHttpDriver", "okhttp-4.0.1", true),
             new Stack("okhttp-4.12.0", "okhttp", "OkHttpDriver", "okhttp-4.12.0", true),
+            new Stack("okhttp-5.0.0", "okhttp", "OkHttpDriver", "okhttp-5.0.0", true),
             new Stack("okhttp-5.5.1", "okhttp", "OkHttpDriver", "okhttp-5.5.1", true));
 
     final String name;
