@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * <p>Why not {@link Instrumentation#appendToBootstrapClassLoaderSearch}: on JDK 17 that prints "Sharing
  * is only supported for boot loader classes because bootstrap classpath has been appended" to the host's
  * standard output and turns off class-data sharing for application classes, slowing every start. Defining
- * the three classes directly costs neither. Only the agent's own module is given access to
+ * the few classes directly costs neither. Only the agent's own module is given access to
  * {@code jdk.internal.misc}; the host's modules are not changed. If that path is closed on some JVM, the
  * agent falls back to appending a jar of just these classes.
  */
@@ -35,7 +35,9 @@ final class BootstrapClasses {
             "io.tokenguard.bootstrap.JdkHttpClientBridge$Hook",
             "io.tokenguard.bootstrap.GuardedCall",
             "io.tokenguard.bootstrap.ClientHooks",
-            "io.tokenguard.bootstrap.ClientHooks$Core");
+            "io.tokenguard.bootstrap.ClientHooks$Core",
+            "io.tokenguard.bootstrap.UrlConnectionBridge",
+            "io.tokenguard.bootstrap.UrlConnectionBridge$Hook");
 
     private BootstrapClasses() {}
 
