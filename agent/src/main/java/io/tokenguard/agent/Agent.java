@@ -15,6 +15,7 @@ import io.tokenguard.instrumentation.LibraryInstrumentation;
 import io.tokenguard.instrumentation.NameMatchingTransformer;
 import io.tokenguard.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import io.tokenguard.instrumentation.okhttp.OkHttpInstrumentation;
+import io.tokenguard.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import io.tokenguard.oauth.ClientAuth;
 import io.tokenguard.oauth.RequestFormat;
 import io.tokenguard.oauth.TokenEndpointClient;
@@ -99,7 +100,8 @@ public final class Agent {
                 : openDefiner(instrumentation), events);
         List<ClassInstrumentation> enabled = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        List<ClassInstrumentation> all = List.of(new JdkHttpClientInstrumentation(guard), new OkHttpInstrumentation());
+        List<ClassInstrumentation> all = List.of(new JdkHttpClientInstrumentation(guard),
+                new UrlConnectionInstrumentation(guard), new OkHttpInstrumentation());
         for (ClassInstrumentation candidate : all) {
             if (settings.instrumentationEnabled(candidate.name())) {
                 candidate.prepare(instrumentation);
