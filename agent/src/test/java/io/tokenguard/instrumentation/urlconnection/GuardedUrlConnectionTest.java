@@ -158,6 +158,17 @@ class GuardedUrlConnectionTest {
     }
 
     @Test
+    void theRetryReusesTheKeptAliveConnectionOfTheRejectedAttempt() throws Exception {
+        auth.revokeAllAccessTokens();
+        HttpURLConnection connection = open("/echo");
+        connection.setRequestProperty("Authorization", PLACEHOLDER);
+        assertEquals(200, connection.getResponseCode());
+        List<Integer> ports = api.clientPorts();
+        assertEquals(2, ports.size());
+        assertEquals(ports.get(0), ports.get(1), "the 401 was drained, so its socket carried the retry");
+    }
+
+    @Test
     void aLiveTokenGoesOnWithoutARetry() throws Exception {
         HttpURLConnection connection = open("/echo");
         connection.setRequestProperty("Authorization", PLACEHOLDER);

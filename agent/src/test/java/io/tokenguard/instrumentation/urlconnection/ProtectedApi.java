@@ -38,6 +38,7 @@ final class ProtectedApi implements AutoCloseable {
         return thread;
     });
     private final List<String> authorizations = new ArrayList<>();
+    private final List<Integer> clientPorts = new ArrayList<>();
 
     private ProtectedApi(DemoAuthServer tokens, HttpServer server) {
         this.tokens = tokens;
@@ -75,6 +76,11 @@ final class ProtectedApi implements AutoCloseable {
         return new ArrayList<>(authorizations);
     }
 
+    /** The client's port of every request: equal ports mean one kept-alive connection served both. */
+    synchronized List<Integer> clientPorts() {
+        return new ArrayList<>(clientPorts);
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -87,6 +93,7 @@ final class ProtectedApi implements AutoCloseable {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             synchronized (this) {
                 authorizations.add(authorization == null ? "" : authorization);
+                clientPorts.add(exchange.getRemoteAddress().getPort());
             }
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/redirect")) {
