@@ -189,7 +189,9 @@ class ClientSuiteTest extends ScenarioBase {
         result.assertExitCode(0);
         String story = result.describe();
         assertEquals("401", result.outputValue("status"), story);
-        assertEquals("true", result.outputValue("servers_401_body"), "the program got the server's own 401: " + story);
+        if (stack.reads401BodyAfterOneShot()) {
+            assertEquals("true", result.outputValue("servers_401_body"), "the program got the server's own 401: " + story);
+        }
         assertEquals(1, result.eventCount("request.not_retried"), story);
         assertTrue(result.events("request.not_retried").get(0).contains("reason=body-not-replayable"), story);
         assertEquals(1, server.apiCalls(), "sent once, not again: " + story);
@@ -240,8 +242,12 @@ class ClientSuiteTest extends ScenarioBase {
         String story = result.describe();
         assertEquals("{401=1}", result.outputValue("statuses"), "the placeholder went out as the program set it: " + story);
         assertEquals(List.of(Stack.PLACEHOLDER), server.apiAuthorizations(), story);
-        String instrumented = Result.fields(result.events("agent.started").get(0)).get("instrumented");
-        assertFalse(List.of(instrumented.split(",")).contains(stack.instrumentation), "agent.started: " + story);
+        // A program this short may end before the agent's start (a daemon thread) writes agent.started:
+        // HttpURLConnection needs no warm-up, and an untouched request does not wait for the agent.
+        for (String started : result.events("agent.started")) {
+            String instrumented = Result.fields(started).get("instrumented");
+            assertFalse(List.of(instrumented.split(",")).contains(stack.instrumentation), "agent.started: " + story);
+        }
         assertEquals(0, result.eventCount("token.rejected"), story);
     }
 }

@@ -25,6 +25,7 @@ public final class Stack {
     /** Every client and version the suite runs. Add a line here (and the jars in the pom) for a new one. */
     static final List<Stack> ALL = List.of(
             new Stack("jdk-http-client", "jdk-http-client", "JdkDriver", null, true),
+            new Stack("url-connection", "url-connection", "UrlConnectionDriver", null, false),
             new Stack("okhttp-3.14.9", "okhttp", "OkHttpDriver", "okhttp-3.14.9", true),
             new Stack("okhttp-4.0.1", "okhttp", "OkHttpDriver", "okhttp-4.0.1", true),
             new Stack("okhttp-4.12.0", "okhttp", "OkHttpDriver", "okhttp-4.12.0", true),
@@ -91,6 +92,15 @@ public final class Stack {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Whether the program can read the server's 401 body after sending a body that can be read once. Not
+     * with HttpURLConnection: in chunked streaming mode the JDK answers a 401 with HttpRetryException and
+     * keeps no body, with or without the agent.
+     */
+    boolean reads401BodyAfterOneShot() {
+        return !"url-connection".equals(instrumentation);
     }
 
     static boolean isPlaceholder(String authorization) {
