@@ -12,8 +12,17 @@ import javax.net.ssl.HttpsURLConnection;
 /**
  * Decides, when the program opens a connection, whether it gets the JDK's own (any host that is not
  * guarded: null, the handler runs as it always did) or a guarded one that owns a real JDK connection.
+ *
+ * <p>One JDK caller must always get the JDK's own: {@code java.net.HttpConnectSocketImpl}, which tunnels a
+ * plain {@code Socket} through an HTTP proxy with an {@code HttpURLConnection} and then reaches into the
+ * JDK's connection class by reflection. It opens its connection with an HTTP proxy, so only such calls pay
+ * for a look at the stack.
  */
 final class UrlConnectionInterceptor implements UrlConnectionBridge.Hook {
+    private static final String SOCKET_TUNNEL = "java.net.HttpConnectSocketImpl";
+    /** Interceptor, bridge, handler, URL, then the caller: a few frames are enough. */
+    private static final int CALLER_DEPTH = 8;
+
     private final RequestGuard guard;
 
     UrlConnectionInterceptor(RequestGuard guard) {
@@ -23,7 +32,7 @@ final class UrlConnectionInterceptor implements UrlConnectionBridge.Hook {
     @Override
     public URLConnection openConnection(URL url, Proxy proxy) throws IOException {
         try {
-            if (!guard.guards(url.getProtocol(), url.getHost(), url.getPort())) {
+            if (!guard.guards(url.getProtocol(), url.getHost(), url.getPort()) || tunnelsASocket(proxy)) {
                 return null;
             }
         } catch (RuntimeException | LinkageError e) {
@@ -42,5 +51,10 @@ final class UrlConnectionInterceptor implements UrlConnectionBridge.Hook {
             guard.internalFailure(GuardedExchange.NAME, e);
             return real;
         }
+    }
+
+    private static boolean tunnelsASocket(Proxy proxy) {
+        return proxy != null && proxy.type() == Proxy.Type.HTTP && StackWalker.getInstance().walk(frames ->
+                frames.limit(CALLER_DEPTH).anyMatch(frame -> SOCKET_TUNNEL.equals(frame.getClassName())));
     }
 }
