@@ -66,6 +66,7 @@ public final class Stack {
     static final List<Stack> FRAMEWORKS = List.of(
             new Stack("retrofit-2.11.0", "okhttp", "RetrofitDriver", "retrofit-2.11.0", true),
             new Stack("spring-restclient-6.2.12", "jdk-http-client", "SpringRestClientDriver", "spring-web-6.2.12", false),
+            new Stack("spring-resttemplate-6.2.12", "url-connection", "SpringRestTemplateDriver", "spring-web-6.2.12", false),
             new Stack("anthropic-java-3.12.0", "okhttp", "AnthropicSdkDriver", "stack:anthropic-java", true).sdk(),
             new Stack("openai-java-4.101.0", "okhttp", "OpenAiSdkDriver", "stack:openai-java", true).sdk());
 
