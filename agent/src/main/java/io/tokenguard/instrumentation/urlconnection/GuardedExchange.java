@@ -11,6 +11,7 @@ import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.URL;
 import java.net.URLConnection;
+import javax.net.ssl.HttpsURLConnection;
 
 /**
  * The logic behind both connection shells: one request as the program builds it, the real JDK
@@ -56,6 +57,16 @@ final class GuardedExchange {
         this.url = url;
         this.proxy = proxy;
         this.current = first;
+    }
+
+    /**
+     * The connection the program gets for {@code real}: an https shell exactly when {@code real} is https.
+     * Made here rather than in the interceptor, so that the agent's start loads none of these classes.
+     */
+    static HttpURLConnection shell(RequestGuard guard, URL url, Proxy proxy, HttpURLConnection real) {
+        GuardedExchange exchange = new GuardedExchange(guard, url, proxy, real);
+        return real instanceof HttpsURLConnection ? new GuardedHttpsURLConnection(url, exchange)
+                : new GuardedHttpURLConnection(url, exchange);
     }
 
     /** A JDK connection that no hook intercepts (the hooked handler answers null under PassThrough). */

@@ -7,7 +7,6 @@ import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.URL;
 import java.net.URLConnection;
-import javax.net.ssl.HttpsURLConnection;
 
 /**
  * Decides, when the program opens a connection, whether it gets the JDK's own (any host that is not
@@ -44,9 +43,7 @@ final class UrlConnectionInterceptor implements UrlConnectionBridge.Hook {
             return null; // not the JDK's own handler behind this URL: let the hooked handler answer
         }
         try {
-            GuardedExchange exchange = new GuardedExchange(guard, url, proxy, (HttpURLConnection) real);
-            return real instanceof HttpsURLConnection ? new GuardedHttpsURLConnection(url, exchange)
-                    : new GuardedHttpURLConnection(url, exchange);
+            return GuardedExchange.shell(guard, url, proxy, (HttpURLConnection) real);
         } catch (RuntimeException | LinkageError e) {
             guard.internalFailure(GuardedExchange.NAME, e);
             return real;
