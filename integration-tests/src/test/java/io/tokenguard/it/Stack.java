@@ -67,6 +67,8 @@ public final class Stack {
             new Stack("retrofit-2.11.0", "okhttp", "RetrofitDriver", "retrofit-2.11.0", true),
             new Stack("spring-restclient-6.2.12", "jdk-http-client", "SpringRestClientDriver", "spring-web-6.2.12", false),
             new Stack("spring-resttemplate-6.2.12", "url-connection", "SpringRestTemplateDriver", "spring-web-6.2.12", false),
+            new Stack("feign-13.13", "url-connection", "FeignDriver", "feign-13.13", false),
+            new Stack("google-http-client-2.2.0", "url-connection", "GoogleHttpDriver", "stack:google-http-client", false),
             new Stack("anthropic-java-3.12.0", "okhttp", "AnthropicSdkDriver", "stack:anthropic-java", true).sdk(),
             new Stack("openai-java-4.101.0", "okhttp", "OpenAiSdkDriver", "stack:openai-java", true).sdk());
 
