@@ -26,7 +26,12 @@ public final class Stack {
             new Stack("jdk-http-client", "jdk-http-client", "JdkDriver", null, true),
             new Stack("okhttp-3.14.9", "okhttp", "OkHttpDriver", "okhttp-3.14.9", true),
             new Stack("okhttp-4.12.0", "okhttp", "OkHttpDriver", "okhttp-4.12.0", true),
-            new Stack("okhttp-5.5.1", "okhttp", "OkHttpDriver", "okhttp-5.5.1", true));
+            new Stack("okhttp-5.5.1", "okhttp", "OkHttpDriver", "okhttp-5.5.1", true),
+            new Stack("apache5-classic-5.2", "apache-httpclient-5", "Apache5Driver", "apache5-5.2", false),
+            new Stack("apache5-classic-5.6.5", "apache-httpclient-5", "Apache5Driver", "apache5-5.6.5", false),
+            new Stack("apache5-async-5.2", "apache-httpclient-5", "Apache5AsyncDriver", "apache5-5.2", true),
+            new Stack("apache5-async-5.6.5", "apache-httpclient-5", "Apache5AsyncDriver", "apache5-5.6.5", true),
+            new Stack("apache4-4.5.14", "apache-httpclient-4", "Apache4Driver", "apache4-4.5.14", false));
 
     final String name;
     final String instrumentation;
@@ -67,11 +72,24 @@ public final class Stack {
 
     /** Every stack on every JDK: {@code @MethodSource("io.tokenguard.it.Stack#onEveryJdk")}. */
     public static Stream<Arguments> onEveryJdk() {
-        return ALL.stream().flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
+        return chosen().flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
     }
 
     /** The stacks with an asynchronous API, on every JDK. */
     public static Stream<Arguments> asyncOnEveryJdk() {
-        return ALL.stream().filter(stack -> stack.async).flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
+        return chosen().filter(stack -> stack.async).flatMap(stack -> Jdk.all().map(jdk -> Arguments.of(stack, jdk)));
+    }
+
+    /**
+     * {@link #ALL}, or while working on one client those whose name starts with one of the prefixes in
+     * {@code -Dtokenguard.it.stacks=apache5,okhttp-4}.
+     */
+    private static Stream<Stack> chosen() {
+        String prefixes = System.getProperty("tokenguard.it.stacks", "");
+        if (prefixes.isBlank()) {
+            return ALL.stream();
+        }
+        List<String> wanted = List.of(prefixes.split(","));
+        return ALL.stream().filter(stack -> wanted.stream().anyMatch(prefix -> stack.name.startsWith(prefix.trim())));
     }
 }
