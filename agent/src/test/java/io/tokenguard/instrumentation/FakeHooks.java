@@ -43,6 +43,9 @@ public final class FakeHooks implements ClientHooks.Core, AutoCloseable {
             seen.add((authorization == null ? "none" : authorization) + " " + body.length);
             boolean ok = "Bearer new".equals(authorization);
             byte[] answer = (ok ? "{\"ok\":true}" : REJECTED_BODY).getBytes(StandardCharsets.UTF_8);
+            if (!ok && exchange.getRequestURI().getPath().startsWith("/large")) {
+                answer = largeRejection();
+            }
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(ok ? 200 : 401, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -51,6 +54,15 @@ public final class FakeHooks implements ClientHooks.Core, AutoCloseable {
         });
         server.start();
         ClientHooks.install(this);
+    }
+
+    /** What the server answers with 401 on paths under {@code /large}: a body no real 401 has, 300 KiB. */
+    public static byte[] largeRejection() {
+        byte[] body = new byte[300 * 1024];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) ('a' + i % 26);
+        }
+        return body;
     }
 
     public URI url(String path) {

@@ -1,5 +1,6 @@
 package io.tokenguard.instrumentation.apache5;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,6 +147,21 @@ class Apache5GuardTest {
             assertEquals(401, response.getCode());
             assertEquals(FakeHooks.REJECTED_BODY, response.getBodyText());
             assertEquals(List.of("Bearer old 0"), hooks.seen);
+        }
+    }
+
+    @Test
+    void asyncA401TooLargeToHoldGoesToTheProgramAsItComesAndIsNotRetried() throws Exception {
+        try (FakeHooks hooks = new FakeHooks(); CloseableHttpAsyncClient client = async(HttpAsyncClientBuilder.create())) {
+            SimpleHttpRequest request = SimpleRequestBuilder.get(hooks.url("/large"))
+                    .setHeader("Authorization", "Bearer placeholder").build();
+
+            SimpleHttpResponse response = client.execute(request, null).get(20, TimeUnit.SECONDS);
+
+            assertEquals(401, response.getCode());
+            assertArrayEquals(FakeHooks.largeRejection(), response.getBodyBytes());
+            assertEquals(List.of("Bearer old 0"), hooks.seen);
+            assertTrue(hooks.told.stream().noneMatch(line -> line.startsWith("retry")), hooks.told.toString());
         }
     }
 
