@@ -13,6 +13,8 @@ import io.tokenguard.instrumentation.ClassInstrumentation;
 import io.tokenguard.instrumentation.LibraryHooks;
 import io.tokenguard.instrumentation.LibraryInstrumentation;
 import io.tokenguard.instrumentation.NameMatchingTransformer;
+import io.tokenguard.instrumentation.apache4.Apache4Instrumentation;
+import io.tokenguard.instrumentation.apache5.Apache5Instrumentation;
 import io.tokenguard.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import io.tokenguard.instrumentation.okhttp.OkHttpInstrumentation;
 import io.tokenguard.instrumentation.urlconnection.UrlConnectionInstrumentation;
@@ -101,7 +103,8 @@ public final class Agent {
         List<ClassInstrumentation> enabled = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<ClassInstrumentation> all = List.of(new JdkHttpClientInstrumentation(guard),
-                new UrlConnectionInstrumentation(guard), new OkHttpInstrumentation());
+                new UrlConnectionInstrumentation(guard), new OkHttpInstrumentation(), new Apache5Instrumentation(),
+                new Apache4Instrumentation());
         for (ClassInstrumentation candidate : all) {
             if (settings.instrumentationEnabled(candidate.name())) {
                 candidate.prepare(instrumentation);

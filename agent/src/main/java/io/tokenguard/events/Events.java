@@ -59,18 +59,18 @@ public final class Events {
 
     public void tokenRejected(RequestInfo request, int status, Token token) {
         emit(Level.INFO, "token.rejected", "host", request.host(), "method", request.method(),
-                "path", request.path(), "status", status, "fp", token.fingerprint());
+                "path", request.path(), "status", status, "fp", token.fingerprint(), "client", request.client());
     }
 
     public void requestRetried(RequestInfo request, int status, Token token) {
         emit(Level.INFO, "request.retried", "host", request.host(), "method", request.method(),
-                "path", request.path(), "status", status, "fp", token.fingerprint());
+                "path", request.path(), "status", status, "fp", token.fingerprint(), "client", request.client());
     }
 
     /** reason: {@code body-not-replayable}, {@code retry-rejected} or {@code refresh-failed}. */
     public void requestNotRetried(RequestInfo request, String reason) {
         emit(Level.WARN, "request.not_retried", "host", request.host(), "method", request.method(),
-                "path", request.path(), "reason", reason);
+                "path", request.path(), "reason", reason, "client", request.client());
     }
 
     public void credentialsInvalid(String file, String error, String message) {

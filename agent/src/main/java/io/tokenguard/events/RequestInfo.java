@@ -5,11 +5,14 @@ public final class RequestInfo {
     private final String host;
     private final String method;
     private final String path;
+    private final String client;
 
-    public RequestInfo(String host, String method, String path) {
+    /** @param client the instrumentation that saw the request ({@code okhttp}, ...), so a log says which client */
+    public RequestInfo(String host, String method, String path, String client) {
         this.host = host;
         this.method = method;
         this.path = path == null || path.isEmpty() ? "/" : path;
+        this.client = client;
     }
 
     public String host() {
@@ -22,6 +25,10 @@ public final class RequestInfo {
 
     public String path() {
         return path;
+    }
+
+    public String client() {
+        return client;
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class GuardedCalls {
             return null;
         }
         Token token = guard.tokenForRequest();
-        return token == null ? null : new Call(library, new RequestInfo(host, method, rawPath), token);
+        return token == null ? null : new Call(library, new RequestInfo(host, method, rawPath, library), token);
     }
 
     public CompletableFuture<GuardedCall> beginAsync(String library, String scheme, String host, int port,
@@ -36,7 +36,7 @@ public final class GuardedCalls {
         if (!wanted(library, scheme, host, port, requestHasHeader)) {
             return CompletableFuture.completedFuture(null);
         }
-        RequestInfo info = new RequestInfo(host, method, rawPath);
+        RequestInfo info = new RequestInfo(host, method, rawPath, library);
         return guard.tokenForRequestAsync().thenApply(token -> token == null ? null : new Call(library, info, token));
     }
 

@@ -93,6 +93,7 @@ class ClientSuiteTest extends ScenarioBase {
         assertTrue(rejected.contains("status=401") && rejected.contains("path=/v1/messages")
                 && rejected.contains("host=127.0.0.1"), rejected);
         assertTrue(result.events("request.retried").get(0).contains("status=200"), story);
+        assertTrue(rejected.contains("client=" + stack.instrumentation), "the event names the client: " + rejected);
         assertTrue(result.events("token.refresh.started").stream().anyMatch(l -> l.contains("trigger=rejected")), story);
     }
 

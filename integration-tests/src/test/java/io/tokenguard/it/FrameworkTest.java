@@ -41,7 +41,8 @@ class FrameworkTest extends ScenarioBase {
         assertEquals(3, server.apiUnauthorized(), story);
         assertEquals(3, server.refreshes(), story);
         assertEquals(3, result.eventCount("request.retried"), story);
-        assertTrue(result.events("agent.started").get(0).contains(stack.instrumentation), story);
+        assertTrue(result.events("request.retried").stream().allMatch(l -> l.contains("client=" + stack.instrumentation)),
+                "the layer went through the client it is said to ride on: " + story);
     }
 
     /** 20 requests rejected at once: one refresh, 20 successes. */
@@ -67,5 +68,7 @@ class FrameworkTest extends ScenarioBase {
         String story = "refresh requests=" + server.refreshRequests() + "\n" + result.describe();
         assertEquals("{200=20}", result.outputValue("statuses"), story);
         assertEquals(1, server.refreshRequests(), story);
+        assertTrue(!result.events("request.retried").isEmpty() && result.events("request.retried").stream()
+                .allMatch(l -> l.contains("client=" + stack.instrumentation)), "rides on " + stack.instrumentation + ": " + story);
     }
 }

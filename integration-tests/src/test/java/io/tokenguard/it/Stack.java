@@ -30,7 +30,12 @@ public final class Stack {
             new Stack("okhttp-4.0.1", "okhttp", "OkHttpDriver", "okhttp-4.0.1", true),
             new Stack("okhttp-4.12.0", "okhttp", "OkHttpDriver", "okhttp-4.12.0", true),
             new Stack("okhttp-5.0.0", "okhttp", "OkHttpDriver", "okhttp-5.0.0", true),
-            new Stack("okhttp-5.5.1", "okhttp", "OkHttpDriver", "okhttp-5.5.1", true));
+            new Stack("okhttp-5.5.1", "okhttp", "OkHttpDriver", "okhttp-5.5.1", true),
+            new Stack("apache5-classic-5.2", "apache-httpclient-5", "Apache5Driver", "apache5-5.2", false),
+            new Stack("apache5-classic-5.6.5", "apache-httpclient-5", "Apache5Driver", "apache5-5.6.5", false),
+            new Stack("apache5-async-5.2", "apache-httpclient-5", "Apache5AsyncDriver", "apache5-5.2", true),
+            new Stack("apache5-async-5.6.5", "apache-httpclient-5", "Apache5AsyncDriver", "apache5-5.6.5", true),
+            new Stack("apache4-4.5.14", "apache-httpclient-4", "Apache4Driver", "apache4-4.5.14", false));
 
     final String name;
     final String instrumentation;
@@ -67,6 +72,8 @@ public final class Stack {
             new Stack("retrofit-2.11.0", "okhttp", "RetrofitDriver", "retrofit-2.11.0", true),
             new Stack("spring-restclient-6.2.12", "jdk-http-client", "SpringRestClientDriver", "spring-web-6.2.12", false),
             new Stack("spring-resttemplate-6.2.12", "url-connection", "SpringRestTemplateDriver", "spring-web-6.2.12", false),
+            new Stack("spring-restclient-6.2.12-apache5", "apache-httpclient-5", "SpringRestClientDriver",
+                    "spring-web-6.2.12+apache5-5.6.5", false),
             new Stack("feign-13.13", "url-connection", "FeignDriver", "feign-13.13", false),
             new Stack("google-http-client-2.2.0", "url-connection", "GoogleHttpDriver", "stack:google-http-client", false),
             new Stack("anthropic-java-3.12.0", "okhttp", "AnthropicSdkDriver", "stack:anthropic-java", true).sdk(),
@@ -81,26 +88,30 @@ public final class Stack {
                 .orElseThrow(() -> new IllegalArgumentException(name));
     }
 
-    /** The jars the child needs besides the test classes. */
+    /** The jars the child needs besides the test classes ({@code "a+b"}: the jars of both folders). */
     List<Path> jars() {
         if (libraries == null) {
             return List.of();
         }
+        return Stream.of(libraries.split("\\+")).flatMap(Stack::jarsIn).collect(Collectors.toList());
+    }
+
+    private static Stream<Path> jarsIn(String libraries) {
         Path dir = libraries.startsWith("stack:")
                 ? Paths.get(System.getProperty("client.stacks", "../client-stacks"), libraries.substring(6), "target", "libs")
                 : Paths.get(System.getProperty("client.libs", "target/client-libs")).resolve(libraries);
         assertTrue(Files.isDirectory(dir), "client library jars missing: " + dir + " (run the build: mvn -B verify)");
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+            return files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList()).stream();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /**
-     * Whether the program can read the server's 401 body after sending a body that can be read once. Not
-     * with HttpURLConnection: in chunked streaming mode the JDK answers a 401 with HttpRetryException and
-     * keeps no body, with or without the agent.
+     * Whether the program can read the server's 401 body after a one-shot body was refused. In chunked
+     * streaming mode the JDK's HttpURLConnection answers a 401 with {@code HttpRetryException} and keeps
+     * no body, with or without the agent.
      */
     boolean reads401BodyAfterOneShot() {
         return !"url-connection".equals(instrumentation);
@@ -117,7 +128,7 @@ public final class Stack {
 
     /** Every stack on every JDK: {@code @MethodSource("io.tokenguard.it.Stack#onEveryJdk")}. */
     public static Stream<Arguments> onEveryJdk() {
-        return onEveryJdk(ALL.stream());
+        return onEveryJdk(chosen());
     }
 
     /** The framework stacks, on every JDK. */
@@ -141,6 +152,19 @@ public final class Stack {
 
     /** The stacks with an asynchronous API, on every JDK. */
     public static Stream<Arguments> asyncOnEveryJdk() {
-        return onEveryJdk(ALL.stream().filter(stack -> stack.async));
+        return onEveryJdk(chosen().filter(stack -> stack.async));
+    }
+
+    /**
+     * {@link #ALL}, or while working on one client those whose name starts with one of the prefixes in
+     * {@code -Dtokenguard.it.stacks=apache5,okhttp-4}.
+     */
+    private static Stream<Stack> chosen() {
+        String prefixes = System.getProperty("tokenguard.it.stacks", "");
+        if (prefixes.isBlank()) {
+            return ALL.stream();
+        }
+        List<String> wanted = List.of(prefixes.split(","));
+        return ALL.stream().filter(stack -> wanted.stream().anyMatch(prefix -> stack.name.startsWith(prefix.trim())));
     }
 }

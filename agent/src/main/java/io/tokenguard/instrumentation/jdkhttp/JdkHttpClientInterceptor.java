@@ -136,7 +136,7 @@ final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
                 return null;
             }
             URI uri = request.uri();
-            RequestInfo info = new RequestInfo(uri.getHost(), request.method(), uri.getRawPath());
+            RequestInfo info = new RequestInfo(uri.getHost(), request.method(), uri.getRawPath(), NAME);
             ReplayableBody body = ReplayableBody.of(request.bodyPublisher(), guard.maxReplayBytes());
             HttpRequest first = RequestCopy.withHeader(request, guard.header(), guard.headerValue(token), body.first());
             return new Exchange(request, info, body, first);

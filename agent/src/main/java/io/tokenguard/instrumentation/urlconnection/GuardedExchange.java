@@ -194,7 +194,7 @@ final class GuardedExchange {
                 || !guard.guards(answeredBy.getProtocol(), answeredBy.getHost(), answeredBy.getPort())) {
             return;
         }
-        RequestInfo info = new RequestInfo(answeredBy.getHost(), first.getRequestMethod(), answeredBy.getPath());
+        RequestInfo info = new RequestInfo(answeredBy.getHost(), first.getRequestMethod(), answeredBy.getPath(), NAME);
         byte[] replay = body == null ? null : body.copy();
         if (body != null && replay == null) {
             guard.bodyNotReplayable(info, status, token);
