@@ -23,6 +23,7 @@ import io.tokenguard.oauth.RequestFormat;
 import io.tokenguard.oauth.TokenEndpointClient;
 import io.tokenguard.store.CredentialStore;
 import io.tokenguard.store.ExpiryFormat;
+import io.tokenguard.store.RefreshLock;
 import io.tokenguard.token.AgentThreads;
 import io.tokenguard.token.Token;
 import io.tokenguard.token.TokenManager;
@@ -147,7 +148,8 @@ public final class Agent {
                         RequestFormat.valueOf(settings.tokenRequestFormat().toUpperCase(Locale.ROOT)),
                         settings.scope(), settings.refreshTimeout());
         TokenManager tokens = new TokenManager(store, endpoint, events, clock, settings.refreshSkew(),
-                settings.refreshTimeout(), settings.reloginHint(), AgentThreads.single("refresh"));
+                settings.refreshTimeout(), settings.reloginHint(), AgentThreads.single("refresh"))
+                .withRefreshLock(new RefreshLock(settings.credentialsFile(), settings.lockDirs()));
         Token loaded = tokens.load();
         if (loaded != null && loaded.refreshToken() != null && endpoint == null) {
             started.guard.disable();

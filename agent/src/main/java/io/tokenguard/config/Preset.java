@@ -38,6 +38,9 @@ public final class Preset {
             v.put("credentials.access-token", "/claudeAiOauth/accessToken");
             v.put("credentials.refresh-token", "/claudeAiOauth/refreshToken");
             v.put("credentials.expires-at", "/claudeAiOauth/expiresAt");
+            // The lock directories Claude Code takes (proper-lockfile, 60 s stale, 5 s heartbeat) around its
+            // own refresh; taking them too keeps tokenguard and Claude Code from refreshing at once.
+            v.put("credentials.lock-dirs", "{dir}/.oauth_refresh.lock,{dir}.lock");
             v.put("token-url", "https://platform.claude.com/v1/oauth/token");
             v.put("token-request-format", "json");
             // Claude Code's public OAuth client id (a public client: no secret)

@@ -40,7 +40,7 @@ public final class Settings {
     static {
         List<String> keys = new ArrayList<>(Arrays.asList(
                 "config-file", "preset", "hosts", "credentials-file", "credentials.access-token",
-                "credentials.refresh-token", "credentials.expires-at", "token-url", "client-id", "client-secret",
+                "credentials.refresh-token", "credentials.expires-at", "credentials.lock-dirs", "token-url", "client-id", "client-secret",
                 "client-secret-file", "client-auth", "token-request-format", "scope", "header", "header-prefix",
                 "inject", "refresh-skew", "refresh-timeout", "max-replay-bytes", "log.format", "log.level",
                 "log.file", "on-invalid-grant", "relogin-hint", "enabled"));
@@ -59,6 +59,7 @@ public final class Settings {
     private final String refreshTokenPointer;
     private final String expiresAtPointer;
     private final boolean expiresAtMillisWhenAbsent;
+    private final List<Path> lockDirs;
     private final URI tokenUrl;
     private final String clientId;
     private final String clientSecret;
@@ -91,6 +92,7 @@ public final class Settings {
         this.accessTokenPointer = values.pointer("credentials.access-token", "/access_token");
         this.refreshTokenPointer = values.pointer("credentials.refresh-token", "/refresh_token");
         this.expiresAtPointer = values.pointer("credentials.expires-at", "/expires_at");
+        this.lockDirs = values.lockDirs(credentialsFile);
         this.tokenUrl = values.tokenUrl();
         this.clientId = values.optional("client-id");
         this.clientSecret = values.clientSecret();
@@ -244,6 +246,11 @@ public final class Settings {
     }
 
     /** {@code keep} or {@code discard}. */
+    /** proper-lockfile directories taken with the OS lock around each refresh (Claude Code's, in its preset). */
+    public List<Path> lockDirs() {
+        return lockDirs;
+    }
+
     public String onInvalidGrant() {
         return onInvalidGrant;
     }

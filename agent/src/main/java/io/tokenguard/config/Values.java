@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -193,6 +195,38 @@ final class Values {
             return null;
         }
         return sources.path(s);
+    }
+
+    /**
+     * The {@code proper-lockfile} directories to take beside the OS lock: a comma list of paths where
+     * {@code {dir}} is the credentials file's folder (its real path when it exists); empty or {@code none}
+     * for none.
+     */
+    List<Path> lockDirs(Path credentialsFile) throws ConfigException {
+        Source s = sources.find("credentials.lock-dirs");
+        if (isEmpty(s) || s.value.equals("none") || credentialsFile == null) {
+            return List.of();
+        }
+        Path folder = credentialsFile.toAbsolutePath().normalize().getParent();
+        try {
+            folder = folder.toRealPath();
+        } catch (IOException | RuntimeException e) {
+            // not there yet: the path as configured
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (String entry : s.value.split(",")) {
+            String path = entry.trim().replace("{dir}", folder.toString());
+            if (path.isEmpty()) {
+                continue;
+            }
+            Path dir = sources.path(new Source(s.key, path, s.origin));
+            if (!dir.isAbsolute()) {
+                throw s.error("needs absolute paths ({dir} is the credentials file's folder), e.g. "
+                        + "{dir}/.oauth_refresh.lock");
+            }
+            dirs.add(dir.normalize());
+        }
+        return List.copyOf(dirs);
     }
 
     URI tokenUrl() throws ConfigException {

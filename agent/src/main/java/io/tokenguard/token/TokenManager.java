@@ -7,6 +7,7 @@ import io.tokenguard.oauth.TokenResponse;
 import io.tokenguard.store.CredentialStore;
 import io.tokenguard.store.CredentialsException;
 import io.tokenguard.store.FileStamp;
+import io.tokenguard.store.RefreshLock;
 import io.tokenguard.store.StoredCredentials;
 import java.io.IOException;
 import java.time.Clock;
@@ -60,6 +61,9 @@ public final class TokenManager {
     private final Duration refreshTimeout;
     private final String reloginHint;
     private final Executor background;
+    /** Serializes refreshes across processes; null: this process only (unit tests). */
+    private volatile RefreshLock refreshLock;
+    private volatile boolean lockWarned;
 
     private final Object lock = new Object();
     private volatile Token current;
@@ -84,6 +88,15 @@ public final class TokenManager {
         this.refreshTimeout = refreshTimeout;
         this.reloginHint = reloginHint;
         this.background = background;
+    }
+
+    /**
+     * Serializes this manager's refreshes with every other process that shares the store (set once, before
+     * the first request).
+     */
+    public TokenManager withRefreshLock(RefreshLock lock) {
+        this.refreshLock = lock;
+        return this;
     }
 
     /** Reads the store once at start. Returns the token, or null (the event says why). */
@@ -208,10 +221,7 @@ public final class TokenManager {
     private void runRefresh(Trigger trigger, Token basis, CompletableFuture<Token> result) {
         Token outcome = null;
         try {
-            outcome = adoptNewerFromStore(basis);
-            if (outcome == null) {
-                outcome = callEndpoint(trigger, basis);
-            }
+            outcome = refreshUnderLock(trigger, basis);
         } catch (RuntimeException | Error internal) {
             events.error("agent.internal_error", "where", "refresh", "exception", internal.getClass().getName());
         } finally {
@@ -220,6 +230,61 @@ public final class TokenManager {
             }
             result.complete(outcome);
         }
+    }
+
+    /**
+     * Takes the cross-process lock, then re-reads the store: tokens another process wrote meanwhile are
+     * adopted and no refresh is sent; only otherwise is the endpoint called and the result written, all
+     * before the lock is released. So each rotated refresh token is spent once, by one process.
+     */
+    private Token refreshUnderLock(Trigger trigger, Token basis) {
+        RefreshLock lock = refreshLock;
+        if (lock == null) {
+            return adoptOrCall(trigger, basis);
+        }
+        RefreshLock.Held held;
+        try {
+            held = lock.acquire(refreshTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            if (!lockWarned) {
+                lockWarned = true;
+                events.warning("credentials.lock_unavailable", "file", lock.lockFile().toString(),
+                        "exception", e.getClass().getName(), "action",
+                        "refreshing without the cross-process lock; the file is still never written over newer tokens");
+            }
+            return adoptOrCall(trigger, basis);
+        }
+        if (held == null) {
+            return lockTimedOut(basis, lock);
+        }
+        try (held) {
+            return adoptOrCall(trigger, basis);
+        }
+    }
+
+    private Token adoptOrCall(Trigger trigger, Token basis) {
+        Token adopted = adoptNewerFromStore(basis);
+        return adopted != null ? adopted : callEndpoint(trigger, basis);
+    }
+
+    /**
+     * Another process held the lock for all of {@code refresh-timeout}: it is refreshing slowly, or stuck.
+     * Its result may be in the file already; if not, no refresh is forced (that could replay a token it is
+     * rotating): requests get their 401 and the next attempt waits a backoff.
+     */
+    private Token lockTimedOut(Token basis, RefreshLock lock) {
+        Token adopted = adoptNewerFromStore(basis);
+        if (adopted != null) {
+            return adopted;
+        }
+        long wait = nextBackoff(null);
+        events.refreshFailed(0, "lock_timeout", false, wait, "another process held the refresh lock "
+                + lock.lockFile() + (lock.directories().isEmpty() ? "" : " or " + lock.directories())
+                + " for longer than refresh-timeout");
+        return null;
     }
 
     private Token callEndpoint(Trigger trigger, Token basis) {
@@ -264,17 +329,22 @@ public final class TokenManager {
                     + "as soon as the file changes; " + reloginHint);
             return null;
         }
-        long wait;
-        synchronized (lock) {
-            backoffMillis = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMillis * 2));
-            wait = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
-            if (e.retryAfterMillis() != null) {
-                wait = Math.max(wait, Math.min(e.retryAfterMillis(), 10 * MAX_BACKOFF_MS));
-            }
-            nextAttemptAtMillis = clock.millis() + wait;
-        }
+        long wait = nextBackoff(e.retryAfterMillis());
         events.refreshFailed(e.status(), e.error(), false, wait, e.description());
         return null;
+    }
+
+    /** Doubles the backoff (1 s to 60 s, with jitter, at least {@code retryAfterMillis}); returns the wait. */
+    private long nextBackoff(Long retryAfterMillis) {
+        synchronized (lock) {
+            backoffMillis = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMillis * 2));
+            long wait = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+            if (retryAfterMillis != null) {
+                wait = Math.max(wait, Math.min(retryAfterMillis, 10 * MAX_BACKOFF_MS));
+            }
+            nextAttemptAtMillis = clock.millis() + wait;
+            return wait;
+        }
     }
 
     private void save(Token fresh, Token basis) {

@@ -27,11 +27,8 @@ class ClaudeCodeLayoutTest extends ScenarioBase {
     void writeBackKeepsEveryOtherField(Jdk jdk) throws Exception {
         DemoAuthServer server = server(600_000);
         Grant grant = server.issueGrant();
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode oauth = root.putObject("claudeAiOauth");
-        oauth.put("accessToken", grant.accessToken());
-        oauth.put("refreshToken", grant.refreshToken());
-        oauth.put("expiresAt", grant.expiresAtMillis());
+        ObjectNode root = claudeCodeLayout(grant);
+        ObjectNode oauth = (ObjectNode) root.path("claudeAiOauth");
         oauth.putArray("scopes").add("user:inference").add("user:profile");
         oauth.put("subscriptionType", "max");
         oauth.put("rateLimitTier", "default_claude_max_5x");

@@ -85,6 +85,16 @@ abstract class ScenarioBase {
         return write("credentials.json", root);
     }
 
+    /** Claude Code's layout: {@code {"claudeAiOauth":{"accessToken","refreshToken","expiresAt":<epoch ms>}}}. */
+    static ObjectNode claudeCodeLayout(Grant grant) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode oauth = root.putObject("claudeAiOauth");
+        oauth.put("accessToken", grant.accessToken());
+        oauth.put("refreshToken", grant.refreshToken());
+        oauth.put("expiresAt", grant.expiresAtMillis());
+        return root;
+    }
+
     Path write(String name, ObjectNode json) {
         try {
             Path file = tmp.resolve(name);
