@@ -149,7 +149,8 @@ public final class Agent {
                         settings.scope(), settings.refreshTimeout());
         TokenManager tokens = new TokenManager(store, endpoint, events, clock, settings.refreshSkew(),
                 settings.refreshTimeout(), settings.reloginHint(), AgentThreads.single("refresh"))
-                .withRefreshLock(new RefreshLock(settings.credentialsFile(), settings.lockDirs()));
+                .withRefreshLock(new RefreshLock(settings.credentialsFile(), settings.lockDirs()))
+                .discardingDeadCredentials("discard".equals(settings.onInvalidGrant()));
         Token loaded = tokens.load();
         if (loaded != null && loaded.refreshToken() != null && endpoint == null) {
             started.guard.disable();

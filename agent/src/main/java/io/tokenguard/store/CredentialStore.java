@@ -172,4 +172,27 @@ public final class CredentialStore {
         return WriteResult.WRITTEN;
     }
 
+    /**
+     * {@code on-invalid-grant=discard}: copies the file to a backup beside it (mode 0600), then removes the
+     * dead token fields from the file, keeping every other field, so that the next interactive login starts
+     * a clean grant. Nothing is done when the file no longer holds {@code deadRefreshToken}.
+     *
+     * @return the backup, or null when the file had moved on
+     */
+    public Path discard(String deadRefreshToken) throws IOException {
+        Path target = AtomicFile.resolveLinks(file);
+        byte[] original = AtomicFile.readBounded(target);
+        byte[] updated = JsonTree.withoutToken(file, original, accessPointer, refreshPointer, expiresAtPointer,
+                deadRefreshToken);
+        if (updated == null) {
+            return null;
+        }
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(clock.instant());
+        Path backup = target.resolveSibling(target.getFileName() + ".invalid-" + stamp + ".bak");
+        AtomicFile.replace(backup, original, false); // a new file: created 0600
+        AtomicFile.replace(target, updated, true);
+        return backup;
+    }
+
 }

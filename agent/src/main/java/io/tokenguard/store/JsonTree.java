@@ -74,6 +74,26 @@ final class JsonTree {
         return render(root, text);
     }
 
+    /**
+     * The file's content without the three token fields (everything else as it was); null when the file no
+     * longer holds {@code deadRefreshToken} (a login or another process wrote new credentials: keep them).
+     */
+    static byte[] withoutToken(Path file, byte[] original, JsonPointer accessPointer, JsonPointer refreshPointer,
+            JsonPointer expiresAtPointer, String deadRefreshToken) throws IOException {
+        ObjectNode root = parseForWrite(file, original);
+        JsonNode refresh = root.at(refreshPointer);
+        if (!refresh.isTextual() || !refresh.textValue().equals(deadRefreshToken)) {
+            return null;
+        }
+        for (JsonPointer pointer : new JsonPointer[] {accessPointer, refreshPointer, expiresAtPointer}) {
+            JsonNode parent = root.at(pointer.head());
+            if (parent.isObject()) {
+                ((ObjectNode) parent).remove(pointer.last().getMatchingProperty());
+            }
+        }
+        return render(root, new String(original, StandardCharsets.UTF_8));
+    }
+
     /** What an expiry node holds, for {@link ExpiryFormat#read}. */
     private static ExpiryFormat.Stored expiry(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {

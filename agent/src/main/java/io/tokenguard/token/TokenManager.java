@@ -10,6 +10,7 @@ import io.tokenguard.store.FileStamp;
 import io.tokenguard.store.RefreshLock;
 import io.tokenguard.store.StoredCredentials;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +65,8 @@ public final class TokenManager {
     /** Serializes refreshes across processes; null: this process only (unit tests). */
     private volatile RefreshLock refreshLock;
     private volatile boolean lockWarned;
+    /** {@code on-invalid-grant=discard}: remove dead token fields from the file (after a backup). */
+    private volatile boolean discardDeadCredentials;
 
     private final Object lock = new Object();
     private volatile Token current;
@@ -96,6 +99,12 @@ public final class TokenManager {
      */
     public TokenManager withRefreshLock(RefreshLock lock) {
         this.refreshLock = lock;
+        return this;
+    }
+
+    /** {@code on-invalid-grant=discard}: a dead grant's fields are removed from the file, after a 0600 backup. */
+    public TokenManager discardingDeadCredentials(boolean discard) {
+        this.discardDeadCredentials = discard;
         return this;
     }
 
@@ -326,12 +335,31 @@ public final class TokenManager {
             events.credentialsInvalid(store.file().toString(), e.error(), "the saved credentials in "
                     + store.file() + " are no longer valid (the token endpoint answered " + e.error()
                     + "); tokenguard will not send this refresh token again and picks up new credentials "
-                    + "as soon as the file changes; " + reloginHint);
+                    + "as soon as the file changes" + discardDead(basis) + "; " + reloginHint);
             return null;
         }
         long wait = nextBackoff(e.retryAfterMillis());
         events.refreshFailed(e.status(), e.error(), false, wait, e.description());
         return null;
+    }
+
+    /**
+     * With {@code on-invalid-grant=discard}, removes the dead fields (we hold the refresh lock, and the
+     * store checks the file still holds this refresh token); returns what to add to the message.
+     */
+    private String discardDead(Token basis) {
+        if (!discardDeadCredentials) {
+            return "";
+        }
+        try {
+            Path backup = store.discard(basis.refreshToken());
+            knownStamp = store.stamp();
+            return backup == null ? "" : "; the dead token fields were removed from the file (a copy is in "
+                    + backup + ")";
+        } catch (IOException | RuntimeException failure) {
+            return "; removing the dead token fields failed (" + failure.getClass().getSimpleName()
+                    + "), the file was left as it is";
+        }
     }
 
     /** Doubles the backoff (1 s to 60 s, with jitter, at least {@code retryAfterMillis}); returns the wait. */

@@ -164,6 +164,55 @@ class TokenManagerTest {
     }
 
     @Test
+    void onInvalidGrantDiscardRemovesTheDeadFieldsAfterAPrivateBackup() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        TokenManager tokens = manager(Duration.ofSeconds(1)).discardingDeadCredentials(true);
+        Token loaded = tokens.load();
+        server.revokeFamilyOf(grant.refreshToken());
+
+        assertNull(tokens.tokenAfterRejection(loaded));
+        String after = Files.readString(file);
+        assertFalse(after.contains(grant.refreshToken()) || after.contains(grant.accessToken()), "dead fields removed");
+        assertFalse(after.contains("expires_at"), after);
+        assertTrue(after.contains("\"keep\":\"me\""), "every other field kept: " + after);
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)), "the file keeps its mode");
+        List<Path> backups;
+        try (java.util.stream.Stream<Path> listing = Files.list(dir)) {
+            backups = listing.filter(p -> p.getFileName().toString().startsWith("credentials.json.invalid-"))
+                    .collect(java.util.stream.Collectors.toList());
+        }
+        assertEquals(1, backups.size(), "one backup beside the file");
+        assertTrue(Files.readString(backups.get(0)).contains(grant.refreshToken()), "the backup is the file as it was");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(backups.get(0))), "the backup is private");
+        String message = String.valueOf(sink.named("credentials.invalid").get(0).fields.get("message"));
+        assertTrue(message.contains("removed") && message.contains(backups.get(0).toString())
+                && message.endsWith("log in again"), message);
+    }
+
+    @Test
+    void discardLeavesAFileThatMovedOnAlone() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        TokenManager tokens = manager(Duration.ofSeconds(1)).discardingDeadCredentials(true);
+        Token loaded = tokens.load();
+        server.revokeFamilyOf(grant.refreshToken());
+        Grant login = server.issueGrant();
+        CredentialStore store = new CredentialStore(file, "/access_token", "/refresh_token", "/expires_at",
+                ExpiryFormat.EPOCH_SECONDS, Clock.systemUTC());
+        assertNull(store.discard(grant.refreshToken() + "-not-this-one"), "only the dead refresh token is discarded");
+        writeFile(login);
+
+        Token next = tokens.tokenAfterRejection(loaded);
+        assertTrue(next != null && next.sameAccessToken(new Token(login.accessToken(), null, null, Instant.now())),
+                "the new login is adopted, not discarded");
+        assertTrue(Files.readString(file).contains(login.refreshToken()));
+    }
+
+    @Test
     void aNewLoginInTheFileIsPickedUpWithoutRestart() throws Exception {
         Grant grant = server.issueGrant();
         writeFile(grant);
