@@ -53,6 +53,7 @@ public final class TokenManager {
     private static final long STAMP_CHECK_INTERVAL_MS = 1000;
     private static final long MIN_BACKOFF_MS = 1000;
     private static final long MAX_BACKOFF_MS = 60_000;
+    private static final int SPENT_REMEMBERED = 32;
 
     private final CredentialStore store;
     private final TokenEndpointClient endpoint;
@@ -77,6 +78,8 @@ public final class TokenManager {
     // Guarded by lock.
     private CompletableFuture<Token> inflight;
     private String deadRefreshToken;
+    /** Refresh tokens this process rotated away, oldest first (bounded). */
+    private final java.util.LinkedHashSet<String> spentRefreshTokens = new java.util.LinkedHashSet<>();
     private long nextAttemptAtMillis;
     private long backoffMillis;
 
@@ -275,8 +278,16 @@ public final class TokenManager {
     }
 
     private Token adoptOrCall(Trigger trigger, Token basis) {
-        Token adopted = adoptNewerFromStore(basis);
-        return adopted != null ? adopted : callEndpoint(trigger, basis);
+        Token newer = newerInStore(basis);
+        if (newer == null) {
+            return callEndpoint(trigger, basis);
+        }
+        if (!newer.isExpired(clock.instant())) {
+            return adopt(newer);
+        }
+        // Another process rotated the refresh token and its access token has expired since (this process
+        // was idle): only the file's refresh token is alive; sending ours would be a replay.
+        return callEndpoint(trigger, newer.refreshToken() != null ? newer : basis);
     }
 
     /**
@@ -308,6 +319,9 @@ public final class TokenManager {
         Instant now = clock.instant();
         Instant expiresAt = response.expiresInMillis() == null ? null : now.plusMillis(response.expiresInMillis());
         String refreshToken = response.refreshToken() != null ? response.refreshToken() : basis.refreshToken();
+        if (!refreshToken.equals(basis.refreshToken())) {
+            rememberSpent(basis.refreshToken());
+        }
         Token fresh = new Token(response.accessToken(), refreshToken, expiresAt, now);
         save(fresh, basis);
         synchronized (lock) {
@@ -395,6 +409,16 @@ public final class TokenManager {
      * process refreshed, or the user logged in) and returns it; otherwise null.
      */
     private Token adoptNewerFromStore(Token basis) {
+        Token newer = newerInStore(basis);
+        return newer == null || newer.isExpired(clock.instant()) ? null : adopt(newer);
+    }
+
+    /**
+     * The token the store holds when it is another generation than {@code basis} and not an older one (say,
+     * our own write-back failed); expired or not. Null when the store holds {@code basis}, an older token,
+     * or nothing readable.
+     */
+    private Token newerInStore(Token basis) {
         StoredCredentials stored;
         try {
             stored = store.read();
@@ -403,9 +427,10 @@ public final class TokenManager {
         }
         knownStamp = stored.stamp();
         Token token = stored.token();
-        if (token.sameAccessToken(basis) || token.isExpired(clock.instant()) || isOlder(token, basis)) {
-            return null;
-        }
+        return token.sameAccessToken(basis) || spentHere(token) ? null : token;
+    }
+
+    private Token adopt(Token token) {
         setCurrent(token);
         forgetFailures();
         events.tokenAdopted(token);
@@ -439,7 +464,7 @@ public final class TokenManager {
         knownStamp = stored.stamp();
         Token token = stored.token();
         Token mine = current;
-        if (mine != null && (token.sameAccessToken(mine) || (isOlder(token, mine) && !isDead(mine)))) {
+        if (mine != null && (token.sameAccessToken(mine) || (spentHere(token) && !isDead(mine)))) {
             return;
         }
         synchronized (lock) {
@@ -452,10 +477,25 @@ public final class TokenManager {
         events.credentialsChanged(token);
     }
 
-    /** A store holding an earlier expiry than ours is behind us (say, our own write-back failed). */
-    private static boolean isOlder(Token candidate, Token reference) {
-        return candidate.expiresAt() != null && reference.expiresAt() != null
-                && candidate.expiresAt().isBefore(reference.expiresAt());
+    /**
+     * Whether the store is behind us: it holds a refresh token this process itself rotated away (say, our
+     * write-back failed). Any other token in the store came from elsewhere (another process, a login) and
+     * is newer. Judged by what we spent, never by expiry times: a server may shorten token lifetimes, and
+     * mistaking a newer file for an older one would make us replay a rotated refresh token.
+     */
+    private boolean spentHere(Token token) {
+        synchronized (lock) {
+            return token.refreshToken() != null && spentRefreshTokens.contains(token.refreshToken());
+        }
+    }
+
+    private void rememberSpent(String refreshToken) {
+        synchronized (lock) {
+            spentRefreshTokens.add(refreshToken);
+            if (spentRefreshTokens.size() > SPENT_REMEMBERED) {
+                spentRefreshTokens.remove(spentRefreshTokens.iterator().next());
+            }
+        }
     }
 
     private boolean isDead(Token token) {

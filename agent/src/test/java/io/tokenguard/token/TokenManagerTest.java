@@ -14,6 +14,7 @@ import io.tokenguard.events.RecordingSink;
 import io.tokenguard.oauth.ClientAuth;
 import io.tokenguard.oauth.RequestFormat;
 import io.tokenguard.oauth.TokenEndpointClient;
+import io.tokenguard.oauth.TokenResponse;
 import io.tokenguard.store.CredentialStore;
 import io.tokenguard.store.ExpiryFormat;
 import java.nio.file.Files;
@@ -210,6 +211,37 @@ class TokenManagerTest {
         assertTrue(next != null && next.sameAccessToken(new Token(login.accessToken(), null, null, Instant.now())),
                 "the new login is adopted, not discarded");
         assertTrue(Files.readString(file).contains(login.refreshToken()));
+    }
+
+    /**
+     * This process was idle (a laptop asleep, a job between batches) while another one refreshed, rotating
+     * the refresh token, and exited; the access token it saved has expired since. Only the file's refresh
+     * token is alive: sending our own rotated one is a replay, and a server with reuse detection then
+     * revokes the whole family, logging out every process on the machine (case 3 of CONTEXT.md).
+     */
+    @Test
+    void anExpiredTokenAnotherProcessWroteIsRefreshedWithTheFilesRefreshTokenNotOurRotatedOne() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token loaded = tokens.load();
+
+        server.accessTokenLifetimeMillis(1000);
+        TokenResponse other = new TokenEndpointClient(server.tokenUrl(), "test-client", null, ClientAuth.NONE,
+                RequestFormat.FORM, null, Duration.ofSeconds(5)).refresh(grant.refreshToken());
+        Files.writeString(file, "{\"access_token\":\"" + other.accessToken() + "\",\"refresh_token\":\""
+                + other.refreshToken() + "\",\"expires_at\":\"" + Instant.now().plusMillis(other.expiresInMillis())
+                + "\",\"keep\":\"me\"}");
+        server.accessTokenLifetimeMillis(60_000);
+        Thread.sleep(1500); // the other process's access token has expired too
+        server.revokeAllAccessTokens(); // whatever the program sends next is rejected
+
+        Token retry = tokens.tokenAfterRejection(loaded);
+        assertEquals(0, server.reuseDetections(), "our rotated refresh token was replayed: the family is revoked");
+        assertNotNull(retry, "a fresh token from the file's live refresh token");
+        assertTrue(server.isLiveAccessToken(retry.accessToken()));
+        assertEquals(0, sink.named("credentials.invalid").size());
+        assertTrue(Files.readString(file).contains(server.newestRefreshToken()), "the new refresh token saved");
     }
 
     @Test
