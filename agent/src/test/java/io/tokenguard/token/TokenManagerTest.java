@@ -14,6 +14,7 @@ import io.tokenguard.events.RecordingSink;
 import io.tokenguard.oauth.ClientAuth;
 import io.tokenguard.oauth.RequestFormat;
 import io.tokenguard.oauth.TokenEndpointClient;
+import io.tokenguard.oauth.TokenResponse;
 import io.tokenguard.store.CredentialStore;
 import io.tokenguard.store.ExpiryFormat;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,10 +65,13 @@ class TokenManagerTest {
         Clock clock = Clock.systemUTC();
         CredentialStore store = new CredentialStore(file, "/access_token", "/refresh_token", "/expires_at",
                 ExpiryFormat.EPOCH_SECONDS, clock);
-        TokenEndpointClient endpoint = new TokenEndpointClient(server.tokenUrl(), "test-client", null,
-                ClientAuth.NONE, RequestFormat.FORM, null, Duration.ofSeconds(5));
-        return new TokenManager(store, endpoint, new Events(sink, clock), clock, skew, Duration.ofSeconds(5),
+        return new TokenManager(store, endpoint(), new Events(sink, clock), clock, skew, Duration.ofSeconds(5),
                 "log in again", AgentThreads.single("test-refresh"));
+    }
+
+    private TokenEndpointClient endpoint() {
+        return new TokenEndpointClient(server.tokenUrl(), "test-client", null, ClientAuth.NONE, RequestFormat.FORM,
+                null, Duration.ofSeconds(5));
     }
 
     @Test
@@ -182,6 +187,39 @@ class TokenManagerTest {
         assertEquals(login.accessToken(), tokens.tokenForRequest().accessToken());
         assertEquals(1, sink.named("credentials.changed").size());
         assertNotNull(tokens.tokenAfterRejection(tokens.current()), "refreshing works again after the login");
+    }
+
+    /**
+     * This process was idle (a laptop asleep, a job between batches) while another one refreshed, rotating
+     * the refresh token, and exited; the access token it saved has expired since. Only the file's refresh
+     * token is alive: sending our own rotated one is a replay, and a server with reuse detection then
+     * revokes the whole family, logging out every process on the machine (case 3 of CONTEXT.md).
+     */
+    @Test
+    @Disabled("finding for TokenManager.runRefresh (issue 4): adoptNewerFromStore ignores a newer but expired "
+            + "token in the file, and callEndpoint then sends basis.refreshToken(), already rotated by the "
+            + "process that wrote the file; it must refresh with the file's refresh token instead")
+    void anExpiredTokenAnotherProcessWroteIsRefreshedWithTheFilesRefreshTokenNotOurRotatedOne() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token loaded = tokens.load();
+
+        server.accessTokenLifetimeMillis(1000);
+        TokenResponse other = endpoint().refresh(grant.refreshToken());
+        Files.writeString(file, "{\"access_token\":\"" + other.accessToken() + "\",\"refresh_token\":\""
+                + other.refreshToken() + "\",\"expires_at\":\"" + Instant.now().plusMillis(other.expiresInMillis())
+                + "\",\"keep\":\"me\"}");
+        server.accessTokenLifetimeMillis(60_000);
+        Thread.sleep(1500); // the other process's access token has expired too
+        server.revokeAllAccessTokens(); // whatever the program sends next is rejected
+
+        Token retry = tokens.tokenAfterRejection(loaded);
+        assertEquals(0, server.reuseDetections(), "our rotated refresh token was replayed: the family is revoked");
+        assertNotNull(retry, "a fresh token from the file's live refresh token");
+        assertTrue(server.isLiveAccessToken(retry.accessToken()));
+        assertEquals(0, sink.named("credentials.invalid").size());
+        assertTrue(Files.readString(file).contains(server.newestRefreshToken()), "the new refresh token saved");
     }
 
     @Test
