@@ -57,6 +57,15 @@ abstract class ScenarioBase {
                 .set("token-url", server.tokenUrl());
     }
 
+    /** The same with {@code preset=claude-code} and its file layout, pointed at {@code server}. */
+    AgentJvm claudeCodeAgent(Jdk jdk, DemoAuthServer server, Path credentials) {
+        return jvm(jdk)
+                .set("preset", "claude-code")
+                .set("credentials-file", credentials)
+                .set("token-url", server.tokenUrl())
+                .set("hosts", "127.0.0.1:" + server.port());
+    }
+
     /** Any child JVM; its output is checked for secrets after the test. */
     AgentJvm jvm(Jdk jdk) {
         return AgentJvm.on(jdk).onFinish(this::record);
@@ -83,6 +92,24 @@ abstract class ScenarioBase {
         root.put("refresh_token", grant.refreshToken());
         root.put("expires_at", grant.expiresAtSeconds());
         return write("credentials.json", root);
+    }
+
+    /**
+     * Claude Code's layout: {@code claudeAiOauth} with the token fields (expiresAt in epoch milliseconds)
+     * and fields tokenguard does not own, beside other top-level fields that must all survive.
+     */
+    static ObjectNode claudeCodeCredentials(Grant grant) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode oauth = root.putObject("claudeAiOauth");
+        oauth.put("accessToken", grant.accessToken());
+        oauth.put("refreshToken", grant.refreshToken());
+        oauth.put("expiresAt", grant.expiresAtMillis());
+        oauth.putArray("scopes").add("user:inference").add("user:profile");
+        oauth.put("subscriptionType", "max");
+        oauth.put("rateLimitTier", "default_claude_max_5x");
+        root.put("userID", "u-1234");
+        root.putObject("mcpOAuth").putObject("server-a").put("clientId", "abc").putArray("list").add(1).add(2);
+        return root;
     }
 
     Path write(String name, ObjectNode json) {
