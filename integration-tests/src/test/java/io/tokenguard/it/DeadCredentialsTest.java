@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokenguard.demo.DemoAuthServer;
 import io.tokenguard.demo.Grant;
 import io.tokenguard.it.suite.program.JdkDriver;
 import io.tokenguard.it.suite.program.SuiteProgram;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -186,15 +182,5 @@ class DeadCredentialsTest extends ScenarioBase {
     /** When the agent wrote a text log line (its first field). */
     private static long millisOf(String line) {
         return Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli();
-    }
-
-    /** As a login tool does it: a new file beside the old one, mode 0600, renamed over it. */
-    private static byte[] replaceAtomically(Path file, JsonNode json) throws IOException {
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
-        Path temp = file.resolveSibling(file.getFileName() + ".login.tmp");
-        Files.write(temp, bytes);
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return bytes;
     }
 }

@@ -3,6 +3,7 @@ package io.tokenguard.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokenguard.demo.DemoAuthServer;
@@ -10,6 +11,7 @@ import io.tokenguard.demo.Grant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +123,16 @@ abstract class ScenarioBase {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** As a login tool does it: a new file beside the old one, mode 0600, renamed over it. */
+    static byte[] replaceAtomically(Path file, JsonNode json) throws IOException {
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
+        Path temp = file.resolveSibling(file.getFileName() + ".login.tmp");
+        Files.write(temp, bytes);
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return bytes;
     }
 
     /** Polls until the condition holds; fails after {@code seconds}. */
