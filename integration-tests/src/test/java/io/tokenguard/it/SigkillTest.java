@@ -53,11 +53,7 @@ class SigkillTest extends ScenarioBase {
     void everyKillLeavesAWholeFileWithATokenPairTheServerIssued() throws Exception {
         DemoAuthServer server = server(1_000);
         Fleet fleet = new Fleet(server, true);
-        fleet.run();
-        System.out.println("SigkillTest (file) " + fleet);
-        for (Result survivor : fleet.survivors) {
-            survivor.assertExitCode(0);
-        }
+        fleet.run("file");
         assertTrue(server.refreshes() >= 10, "the fleet refreshed, and wrote the file, throughout: " + fleet);
         fleet.assertWhole("at the end");
     }
@@ -76,10 +72,8 @@ class SigkillTest extends ScenarioBase {
     void theProcessesThatWereNeverKilledSeeNoFailure() throws Exception {
         DemoAuthServer server = server(1_000);
         Fleet fleet = new Fleet(server, false);
-        fleet.run();
-        System.out.println("SigkillTest (survivors) " + fleet);
+        fleet.run("survivors");
         for (Result survivor : fleet.survivors) {
-            survivor.assertExitCode(0);
             if (survivor.failures() != 0 || survivor.eventCount("credentials.invalid") != 0) {
                 fail("a process that was never killed saw failures: " + fleet + "\n" + survivor.describe());
             }
@@ -124,7 +118,8 @@ class SigkillTest extends ScenarioBase {
             api = server.apiUrl("/v1/messages");
         }
 
-        void run() throws IOException {
+        /** Kills and replaces members for the kill phase, then waits for the others to finish, and prints the story. */
+        void run(String label) throws IOException {
             long killPhaseEnd = System.currentTimeMillis() + KILL_PHASE_MS;
             long finishAt = killPhaseEnd + QUIET_TAIL_MS;
             List<AgentJvm.Running> alive = new ArrayList<>();
@@ -155,6 +150,10 @@ class SigkillTest extends ScenarioBase {
             }
             for (AgentJvm.Running member : alive) {
                 survivors.add(member.await());
+            }
+            System.out.println("SigkillTest (" + label + ") " + this);
+            for (Result survivor : survivors) {
+                survivor.assertExitCode(0);
             }
         }
 
