@@ -21,6 +21,7 @@ import io.tokenguard.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import io.tokenguard.oauth.ClientAuth;
 import io.tokenguard.oauth.RequestFormat;
 import io.tokenguard.oauth.TokenEndpointClient;
+import io.tokenguard.store.CredentialPermissions;
 import io.tokenguard.store.CredentialStore;
 import io.tokenguard.store.ExpiryFormat;
 import io.tokenguard.store.RefreshLock;
@@ -30,6 +31,7 @@ import io.tokenguard.token.TokenManager;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,6 +154,7 @@ public final class Agent {
                 .withRefreshLock(new RefreshLock(settings.credentialsFile(), settings.lockDirs()))
                 .discardingDeadCredentials("discard".equals(settings.onInvalidGrant()));
         Token loaded = tokens.load();
+        warnIfOpenToOthers(settings.credentialsFile(), events);
         if (loaded != null && loaded.refreshToken() != null && endpoint == null) {
             started.guard.disable();
             events.agentDisabled("tokenguard.token-url is not set, but " + settings.credentialsFile()
@@ -165,6 +168,15 @@ public final class Agent {
         events.agentStarted(version(agentJar), settings.hosts().toString(), started.instrumented,
                 settings.credentialsFile().toString(),
                 settings.tokenUrl() == null ? "none" : settings.tokenUrl().toString());
+    }
+
+    /** Once, at start: the file is the user's, so the agent says what to do and never changes its mode. */
+    private static void warnIfOpenToOthers(Path credentials, Events events) {
+        String mode = CredentialPermissions.openToOthers(credentials);
+        if (mode != null) {
+            events.warning("credentials.insecure_permissions", "file", credentials.toString(), "mode", mode,
+                    "action", "chmod 600 " + credentials);
+        }
     }
 
     /** Null when this JVM does not let the agent in: client libraries are then left alone (with a warning each). */

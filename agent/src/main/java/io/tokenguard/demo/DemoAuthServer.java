@@ -184,6 +184,14 @@ public final class DemoAuthServer implements AutoCloseable {
         return ledger.isLiveRefreshToken(refreshToken);
     }
 
+    /**
+     * True when one answer of this server (a grant or a refresh) handed out this access token together
+     * with this refresh token: a credentials file holding them holds a pair, not a mix of two answers.
+     */
+    public boolean issuedAsPair(String accessToken, String refreshToken) {
+        return ledger.issuedAsPair(accessToken, refreshToken);
+    }
+
     public String newestAccessToken() {
         return ledger.newestAccessToken();
     }

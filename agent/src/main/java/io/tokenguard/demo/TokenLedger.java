@@ -66,6 +66,8 @@ final class TokenLedger {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Access> accessTokens = new HashMap<>();
     private final Map<String, Refresh> refreshTokens = new HashMap<>();
+    /** The refresh token each access token was handed out with. */
+    private final Map<String, String> issuedWith = new HashMap<>();
     private final Set<String> issued = new LinkedHashSet<>();
     private String newestAccessToken;
     private String newestRefreshToken;
@@ -153,6 +155,10 @@ final class TokenLedger {
         return Collections.unmodifiableSet(new LinkedHashSet<>(issued));
     }
 
+    synchronized boolean issuedAsPair(String accessToken, String refreshToken) {
+        return refreshToken != null && refreshToken.equals(issuedWith.get(accessToken));
+    }
+
     synchronized String newestAccessToken() {
         return newestAccessToken;
     }
@@ -176,6 +182,7 @@ final class TokenLedger {
         Access access = new Access(family, now + lifetimeMillis);
         family.access.add(access);
         accessTokens.put(accessToken, access);
+        issuedWith.put(accessToken, refreshToken);
         issued.add(accessToken);
         newestAccessToken = accessToken;
         return new Grant(accessToken, refreshToken, access.expiresAt, lifetimeMillis);

@@ -137,6 +137,11 @@ class DemoAuthServerTest {
         assertEquals(List.of("application/x-www-form-urlencoded"), server.tokenRequestContentTypes());
         assertTrue(server.issuedSecrets().containsAll(List.of(grant.accessToken(), grant.refreshToken(), access, refresh)));
         assertEquals(4, server.issuedSecrets().size());
+        assertTrue(server.issuedAsPair(grant.accessToken(), grant.refreshToken()));
+        assertTrue(server.issuedAsPair(access, refresh));
+        assertFalse(server.issuedAsPair(access, grant.refreshToken()), "a mix of two answers is no pair");
+        assertFalse(server.issuedAsPair(grant.accessToken(), refresh));
+        assertFalse(server.issuedAsPair("at-unknown", refresh));
     }
 
     @Test

@@ -215,11 +215,14 @@ class CredentialStoreTest {
     @Test
     void permissionsAreKept() throws Exception {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
-        Path file = file(CLAUDE);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-        CredentialStore store = claude(file);
-        store.write(token("new-access", null, null), store.read().token());
-        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        for (String mode : List.of("rw-r-----", "rw-------")) {
+            Path file = file(CLAUDE);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+            CredentialStore store = claude(file);
+            store.write(token("new-access-" + mode, null, null), store.read().token());
+            assertEquals("new-access-" + mode, store.read().token().accessToken(), "written");
+            assertEquals(mode, PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        }
     }
 
     @Test

@@ -64,10 +64,13 @@ class TokenManagerTest {
         Clock clock = Clock.systemUTC();
         CredentialStore store = new CredentialStore(file, "/access_token", "/refresh_token", "/expires_at",
                 ExpiryFormat.EPOCH_SECONDS, clock);
-        TokenEndpointClient endpoint = new TokenEndpointClient(server.tokenUrl(), "test-client", null,
-                ClientAuth.NONE, RequestFormat.FORM, null, Duration.ofSeconds(5));
-        return new TokenManager(store, endpoint, new Events(sink, clock), clock, skew, Duration.ofSeconds(5),
+        return new TokenManager(store, endpoint(), new Events(sink, clock), clock, skew, Duration.ofSeconds(5),
                 "log in again", AgentThreads.single("test-refresh"));
+    }
+
+    private TokenEndpointClient endpoint() {
+        return new TokenEndpointClient(server.tokenUrl(), "test-client", null, ClientAuth.NONE, RequestFormat.FORM,
+                null, Duration.ofSeconds(5));
     }
 
     @Test
@@ -227,8 +230,7 @@ class TokenManagerTest {
         Token loaded = tokens.load();
 
         server.accessTokenLifetimeMillis(1000);
-        TokenResponse other = new TokenEndpointClient(server.tokenUrl(), "test-client", null, ClientAuth.NONE,
-                RequestFormat.FORM, null, Duration.ofSeconds(5)).refresh(grant.refreshToken());
+        TokenResponse other = endpoint().refresh(grant.refreshToken());
         Files.writeString(file, "{\"access_token\":\"" + other.accessToken() + "\",\"refresh_token\":\""
                 + other.refreshToken() + "\",\"expires_at\":\"" + Instant.now().plusMillis(other.expiresInMillis())
                 + "\",\"keep\":\"me\"}");

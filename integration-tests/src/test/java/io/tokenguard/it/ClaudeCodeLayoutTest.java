@@ -27,20 +27,10 @@ class ClaudeCodeLayoutTest extends ScenarioBase {
     void writeBackKeepsEveryOtherField(Jdk jdk) throws Exception {
         DemoAuthServer server = server(600_000);
         Grant grant = server.issueGrant();
-        ObjectNode root = claudeCodeLayout(grant);
-        ObjectNode oauth = (ObjectNode) root.path("claudeAiOauth");
-        oauth.putArray("scopes").add("user:inference").add("user:profile");
-        oauth.put("subscriptionType", "max");
-        oauth.put("rateLimitTier", "default_claude_max_5x");
-        root.put("userID", "u-1234");
-        root.putObject("mcpOAuth").putObject("server-a").put("clientId", "abc").putArray("list").add(1).add(2);
+        ObjectNode root = claudeCodeCredentials(grant);
         Path credentials = write(".credentials.json", root);
 
-        AgentJvm.Running child = start(jvm(jdk)
-                .set("preset", "claude-code")
-                .set("credentials-file", credentials)
-                .set("token-url", server.tokenUrl())
-                .set("hosts", "127.0.0.1:" + server.port())
+        AgentJvm.Running child = start(claudeCodeAgent(jdk, server, credentials)
                 .main(LoopProgram.class, server.apiUrl("/v1/messages"), 2, 3));
         await("the program's first successful call", 20, () -> server.apiOk() > 0 || !child.isAlive());
         server.revokeAllAccessTokens();

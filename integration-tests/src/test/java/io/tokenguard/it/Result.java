@@ -66,6 +66,15 @@ public final class Result {
                 .collect(Collectors.toList());
     }
 
+    /** The line of the one event with this name, which must be written exactly once, at this level. */
+    public String onlyEvent(String name, String level) {
+        List<String> lines = events(name);
+        assertEquals(1, lines.size(), "how many " + name + " lines\n" + describe());
+        assertTrue(lines.get(0).contains(" " + level + " ") || lines.get(0).contains("\"level\":\"" + level + "\""),
+                name + " is written at " + level + "\n" + describe());
+        return lines.get(0);
+    }
+
     public int eventCount(String name) {
         return events(name).size();
     }

@@ -3,6 +3,7 @@ package io.tokenguard.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokenguard.demo.DemoAuthServer;
@@ -10,6 +11,7 @@ import io.tokenguard.demo.Grant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,15 @@ abstract class ScenarioBase {
                 .set("token-url", server.tokenUrl());
     }
 
+    /** The same with {@code preset=claude-code} and its file layout, pointed at {@code server}. */
+    AgentJvm claudeCodeAgent(Jdk jdk, DemoAuthServer server, Path credentials) {
+        return jvm(jdk)
+                .set("preset", "claude-code")
+                .set("credentials-file", credentials)
+                .set("token-url", server.tokenUrl())
+                .set("hosts", "127.0.0.1:" + server.port());
+    }
+
     /** Any child JVM; its output is checked for secrets after the test. */
     AgentJvm jvm(Jdk jdk) {
         return AgentJvm.on(jdk).onFinish(this::record);
@@ -95,6 +106,21 @@ abstract class ScenarioBase {
         return root;
     }
 
+    /**
+     * Claude Code's layout with fields tokenguard does not own, inside {@code claudeAiOauth} and beside it,
+     * that must all survive.
+     */
+    static ObjectNode claudeCodeCredentials(Grant grant) {
+        ObjectNode root = claudeCodeLayout(grant);
+        ObjectNode oauth = (ObjectNode) root.path("claudeAiOauth");
+        oauth.putArray("scopes").add("user:inference").add("user:profile");
+        oauth.put("subscriptionType", "max");
+        oauth.put("rateLimitTier", "default_claude_max_5x");
+        root.put("userID", "u-1234");
+        root.putObject("mcpOAuth").putObject("server-a").put("clientId", "abc").putArray("list").add(1).add(2);
+        return root;
+    }
+
     Path write(String name, ObjectNode json) {
         try {
             Path file = tmp.resolve(name);
@@ -104,6 +130,16 @@ abstract class ScenarioBase {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** As a login tool does it: a new file beside the old one, mode 0600, renamed over it. */
+    static byte[] replaceAtomically(Path file, JsonNode json) throws IOException {
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
+        Path temp = file.resolveSibling(file.getFileName() + ".login.tmp");
+        Files.write(temp, bytes);
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return bytes;
     }
 
     /** Polls until the condition holds; fails after {@code seconds}. */

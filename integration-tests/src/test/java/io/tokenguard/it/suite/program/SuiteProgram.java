@@ -2,6 +2,8 @@ package io.tokenguard.it.suite.program;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code bodies <url>}: a JSON POST, a 256 KiB binary POST, a text PUT; one {@code body=} line each.</li>
  *   <li>{@code oneshot <url> <bytes>}: one POST whose body can be read once; prints {@code status=}.</li>
  *   <li>{@code twohosts <guarded url> <unguarded url>}: prints the statuses of each.</li>
+ *   <li>{@code statuses <url> <threads> <seconds> [stop file]}: GETs from N threads that go on whatever
+ *       the answer, until the time is up or the stop file exists. As each second of the clock ends,
+ *       prints {@code second=<epoch second> statuses={200=N,401=M} slowest_ms=T} for the calls that
+ *       ended in it ({@code -1}: no answer, an exception). A failure is a call that got no answer.</li>
  * </ul>
  */
 public final class SuiteProgram {
@@ -47,6 +54,8 @@ public final class SuiteProgram {
                 case "bodies" -> bodies(driver, URI.create(args[2]));
                 case "oneshot" -> oneShot(driver, URI.create(args[2]), Integer.parseInt(args[3]));
                 case "twohosts" -> twoHosts(driver, URI.create(args[2]), URI.create(args[3]));
+                case "statuses" -> statuses(driver, URI.create(args[2]), Integer.parseInt(args[3]),
+                        Long.parseLong(args[4]), args.length > 5 ? Path.of(args[5]) : null);
                 default -> throw new IllegalArgumentException("unknown scenario " + args[1]);
             }
         } finally {
@@ -175,6 +184,73 @@ public final class SuiteProgram {
         System.out.println("unguarded_status_again=" + driver.send(Call.get(unguarded)).status);
         System.out.println("guarded_status=" + driver.send(Call.get(guarded)).status);
         CALLS.addAndGet(3);
+    }
+
+    private static void statuses(Driver driver, URI url, int threads, long seconds, Path stopFile)
+            throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ConcurrentSkipListMap<Long, Second> perSecond = new ConcurrentSkipListMap<>();
+        System.out.println("started threads=" + threads + " seconds=" + seconds);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                while (System.nanoTime() < end && (stopFile == null || !Files.exists(stopFile))) {
+                    long started = System.nanoTime();
+                    int status;
+                    try {
+                        status = driver.send(Call.get(url)).status;
+                    } catch (Exception e) {
+                        status = -1;
+                        fail("GET exception=" + e);
+                    }
+                    CALLS.incrementAndGet();
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                    perSecond.computeIfAbsent(System.currentTimeMillis() / 1000, s -> new Second()).add(status, millis);
+                    pause(40 + ThreadLocalRandom.current().nextInt(40));
+                }
+            }, "worker-" + t);
+            workers.add(worker);
+            worker.start();
+        }
+        Thread reporter = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                pause(1000 - System.currentTimeMillis() % 1000 + 50);
+                printSecondsBefore(perSecond, System.currentTimeMillis() / 1000);
+            }
+        }, "reporter");
+        reporter.setDaemon(true);
+        reporter.start();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        reporter.interrupt();
+        reporter.join();
+        printSecondsBefore(perSecond, Long.MAX_VALUE);
+    }
+
+    /** Prints (once) every second before {@code limit}. */
+    private static void printSecondsBefore(ConcurrentSkipListMap<Long, Second> perSecond, long limit) {
+        for (Map.Entry<Long, Second> entry = perSecond.firstEntry(); entry != null && entry.getKey() < limit;
+                entry = perSecond.firstEntry()) {
+            perSecond.remove(entry.getKey());
+            System.out.println("second=" + entry.getKey() + " " + entry.getValue());
+        }
+    }
+
+    /** The calls that ended in one second of the clock. */
+    private static final class Second {
+        private final Map<Integer, Integer> statuses = new TreeMap<>();
+        private long slowestMillis;
+
+        synchronized void add(int status, long millis) {
+            statuses.merge(status, 1, Integer::sum);
+            slowestMillis = Math.max(slowestMillis, millis);
+        }
+
+        @Override
+        public synchronized String toString() {
+            return "statuses=" + statuses.toString().replace(" ", "") + " slowest_ms=" + slowestMillis;
+        }
     }
 
     private static void fail(String what) {
