@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -79,7 +80,7 @@ public final class TokenManager {
     private CompletableFuture<Token> inflight;
     private String deadRefreshToken;
     /** Refresh tokens this process rotated away, oldest first (bounded). */
-    private final java.util.LinkedHashSet<String> spentRefreshTokens = new java.util.LinkedHashSet<>();
+    private final LinkedHashSet<String> spentRefreshTokens = new LinkedHashSet<>();
     private long nextAttemptAtMillis;
     private long backoffMillis;
 
