@@ -10,7 +10,7 @@ import java.time.Duration;
  * What the child "user programs" share. They are ordinary JDK HttpClient programs that know nothing about
  * tokenguard: they send {@code Authorization: Bearer placeholder} and expect the API to answer 200.
  */
-final class Programs {
+public final class Programs {
     static final String PLACEHOLDER = "Bearer placeholder";
 
     private Programs() {}
@@ -19,7 +19,7 @@ final class Programs {
         return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    static String sha256Hex(byte[] bytes) {
+    public static String sha256Hex(byte[] bytes) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
             StringBuilder sb = new StringBuilder(64);
@@ -37,8 +37,8 @@ final class Programs {
     }
 
     /** The value of a top-level string or number field in a flat JSON answer, or null. */
-    static String jsonField(String json, String name) {
-        int at = json.indexOf("\"" + name + "\":");
+    public static String jsonField(String json, String name) {
+        int at = json == null ? -1 : json.indexOf("\"" + name + "\":");
         if (at < 0) {
             return null;
         }

@@ -1,10 +1,12 @@
 package io.tokenguard.it.suite.program;
 
+import static io.tokenguard.it.programs.Programs.jsonField;
+import static io.tokenguard.it.programs.Programs.sha256Hex;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +83,7 @@ public final class SuiteProgram {
                         CALLS.incrementAndGet();
                         if (reply.status != 200) {
                             fail(call.method + " status=" + reply.status + " body=" + reply.body);
-                        } else if (post && !sha256(bytes).equals(jsonField(reply.body, "body_sha256"))) {
+                        } else if (post && !sha256Hex(bytes).equals(jsonField(reply.body, "body_sha256"))) {
                             fail("POST body changed on the way: " + reply.body);
                         }
                     } catch (Exception e) {
@@ -164,9 +166,9 @@ public final class SuiteProgram {
     private static void sendBody(Driver driver, String name, Call call) throws Exception {
         Reply reply = driver.send(call);
         CALLS.incrementAndGet();
-        System.out.println("body=" + name + " status=" + reply.status + " sent_sha256=" + sha256(call.body)
+        System.out.println("body=" + name + " status=" + reply.status + " sent_sha256=" + sha256Hex(call.body)
                 + " sent_length=" + call.body.length + " response=" + reply.body);
-        if (reply.status != 200 || !sha256(call.body).equals(jsonField(reply.body, "body_sha256"))) {
+        if (reply.status != 200 || !sha256Hex(call.body).equals(jsonField(reply.body, "body_sha256"))) {
             FAILURES.incrementAndGet();
         }
     }
@@ -265,34 +267,5 @@ public final class SuiteProgram {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static String sha256(byte[] bytes) throws RuntimeException {
-        try {
-            StringBuilder hex = new StringBuilder(64);
-            for (byte b : MessageDigest.getInstance("SHA-256").digest(bytes)) {
-                hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-            }
-            return hex.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The value of a top-level string or number field in a flat JSON answer, or null. */
-    static String jsonField(String json, String name) {
-        int at = json == null ? -1 : json.indexOf("\"" + name + "\":");
-        if (at < 0) {
-            return null;
-        }
-        int start = at + name.length() + 3;
-        if (json.charAt(start) == '"') {
-            return json.substring(start + 1, json.indexOf('"', start + 1));
-        }
-        int end = start;
-        while (end < json.length() && "-0123456789.".indexOf(json.charAt(end)) >= 0) {
-            end++;
-        }
-        return json.substring(start, end);
     }
 }
