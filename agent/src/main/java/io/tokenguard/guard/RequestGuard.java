@@ -31,7 +31,11 @@ public final class RequestGuard {
     /** The token manager, once the agent's start on its background thread has loaded the credentials. */
     private final CompletableFuture<TokenManager> ready = new CompletableFuture<>();
     private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
+    /** The access tokens most recently put on requests, newest first: what a stray header is checked against. */
+    private final String[] injected = new String[INJECTED_REMEMBERED];
     private volatile boolean disabled;
+
+    private static final int INJECTED_REMEMBERED = 8;
 
     public RequestGuard(HostMatcher hosts, String header, String headerPrefix, boolean injectAlways,
             long maxReplayBytes, Duration startTimeout, Events events) {
@@ -97,8 +101,45 @@ public final class RequestGuard {
         return header;
     }
 
+    /** The header value that carries {@code token}; the token is remembered as one this agent sent. */
     public String headerValue(Token token) {
-        return headerPrefix + token.accessToken();
+        String accessToken = token.accessToken();
+        rememberInjected(accessToken);
+        return headerPrefix + accessToken;
+    }
+
+    /**
+     * Whether a request to this origin, which is not guarded, carries in {@link #header()} a token this agent
+     * put on a request to a guarded host: the HTTP client is following a redirect out of {@code hosts}, and
+     * the header must be dropped before the token leaves. A value the program set itself is never matched.
+     */
+    public boolean strayToken(String scheme, String host, int port, String headerValue) {
+        if (headerValue == null || !headerValue.startsWith(headerPrefix) || guards(scheme, host, port)) {
+            return false;
+        }
+        String token = headerValue.substring(headerPrefix.length());
+        synchronized (injected) {
+            for (String sent : injected) {
+                if (token.equals(sent)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void rememberInjected(String accessToken) {
+        if (injected[0] == accessToken) { // the same Token object as last time: the common case, no lock
+            return;
+        }
+        synchronized (injected) {
+            int at = 0;
+            while (at < injected.length - 1 && injected[at] != null && !injected[at].equals(accessToken)) {
+                at++;
+            }
+            System.arraycopy(injected, 0, injected, 1, at);
+            injected[0] = accessToken;
+        }
     }
 
     /** Whether to put the token on a request; {@code replace} touches only requests that carry the header. */

@@ -97,6 +97,11 @@ public final class LibraryHooks implements ClientHooks.Core {
     }
 
     @Override
+    public boolean strayToken(String scheme, String host, int port, String headerValue) {
+        return calls.guard().strayToken(scheme, host, port, headerValue);
+    }
+
+    @Override
     public void failed(String library, Throwable failure) {
         calls.guard().internalFailure(library, failure);
     }

@@ -130,6 +130,11 @@ class BridgeCallPrologueTest {
         }
 
         @Override
+        public boolean strayToken(String scheme, String host, int port, String headerValue) {
+            return false;
+        }
+
+        @Override
         public void failed(String library, Throwable failure) {}
     }
 }

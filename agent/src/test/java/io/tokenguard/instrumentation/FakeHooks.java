@@ -125,6 +125,11 @@ public final class FakeHooks implements ClientHooks.Core, AutoCloseable {
     }
 
     @Override
+    public boolean strayToken(String scheme, String host, int port, String headerValue) {
+        return !guards(scheme, host, port) && headerValue.startsWith("Bearer ") && !headerValue.contains("placeholder");
+    }
+
+    @Override
     public void failed(String library, Throwable failure) {
         failures.add(failure);
     }

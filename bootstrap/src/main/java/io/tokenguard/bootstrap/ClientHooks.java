@@ -39,6 +39,13 @@ public final class ClientHooks {
         /** The name of the header that carries the token. */
         String headerName();
 
+        /**
+         * Whether {@code headerValue}, found in the token header of a request to this origin, is a token the
+         * agent put on a request to a guarded host although this origin is not guarded (a redirect out of
+         * {@code hosts}): the header must be dropped.
+         */
+        boolean strayToken(String scheme, String host, int port, String headerValue);
+
         /** The agent's own fault inside a library: logged once; the request goes on untouched. */
         void failed(String library, Throwable failure);
     }
@@ -103,6 +110,19 @@ public final class ClientHooks {
     public static String headerName() {
         Core c = core;
         return c == null ? null : c.headerName();
+    }
+
+    /** See {@link Core#strayToken}; false without a core. Never throws. */
+    public static boolean strayToken(String scheme, String host, int port, String headerValue) {
+        Core c = core;
+        if (c == null || headerValue == null) {
+            return false;
+        }
+        try {
+            return c.strayToken(scheme, host, port, headerValue);
+        } catch (Throwable ignored) {
+            return false;
+        }
     }
 
     public static void failed(String library, Throwable failure) {

@@ -1,6 +1,7 @@
 package io.tokenguard.bootstrap;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +21,12 @@ public final class JdkHttpClientBridge {
 
         CompletableFuture<?> sendAsync(HttpClient client, HttpRequest request,
                 HttpResponse.BodyHandler<?> handler, HttpResponse.PushPromiseHandler<?> pushPromiseHandler);
+
+        /**
+         * The user headers a redirect to {@code to} carries over ({@code java.net.http.HttpHeaders}), without
+         * the token header when the redirect leaves {@code hosts} with a token the agent put on.
+         */
+        Object redirectHeaders(URI to, Object headers);
     }
 
     private static volatile Hook hook;
@@ -50,5 +57,24 @@ public final class JdkHttpClientBridge {
             return null;
         }
         return h.sendAsync(client, request, handler, pushPromiseHandler);
+    }
+
+    /**
+     * What the end of the JDK's redirect constructor of {@code HttpRequestImpl} calls with the headers it
+     * copied from the request being redirected (a {@code java.net.http.HttpHeaders}, typed {@code Object}
+     * here because the boot loader cannot see {@code java.net.http}): the agent's answer, or the same
+     * headers when there is no agent or it fails. Never throws.
+     */
+    public static Object redirectHeaders(URI to, Object headers) {
+        Hook h = hook;
+        if (h == null || headers == null) {
+            return headers;
+        }
+        try {
+            Object answer = h.redirectHeaders(to, headers);
+            return answer != null ? answer : headers;
+        } catch (Throwable failure) {
+            return headers;
+        }
     }
 }

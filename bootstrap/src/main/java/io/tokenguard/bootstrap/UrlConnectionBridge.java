@@ -19,6 +19,8 @@ public final class UrlConnectionBridge {
         URLConnection openConnection(URL url, Proxy proxy) throws IOException;
     }
 
+    private static final String AUTHORIZATION = "Authorization";
+
     private static volatile Hook hook;
 
     private UrlConnectionBridge() {}
@@ -34,5 +36,34 @@ public final class UrlConnectionBridge {
             return null;
         }
         return h.openConnection(url, proxy);
+    }
+
+    /**
+     * The JDK's {@code HttpURLConnection} drops {@code Authorization} when it follows a redirect to another
+     * host or port; the agent's prologue there then asks for a second header to drop: the token header, when
+     * it holds a token the agent put on and the new URL is not guarded. Otherwise {@code Authorization}
+     * again (dropping it twice changes nothing).
+     */
+    public static String headerToDropOnRedirect(String value, URL to) {
+        try {
+            String name = ClientHooks.headerName();
+            if (name != null && value != null && to != null
+                    && ClientHooks.strayToken(to.getProtocol(), to.getHost(), to.getPort(), value)) {
+                return name;
+            }
+        } catch (Throwable ignored) {
+            // the redirect goes on as the JDK would make it
+        }
+        return AUTHORIZATION;
+    }
+
+    /** The name of the token header, whose value {@link #headerToDropOnRedirect} is given. Never throws. */
+    public static String tokenHeaderName() {
+        try {
+            String name = ClientHooks.headerName();
+            return name == null ? AUTHORIZATION : name;
+        } catch (Throwable ignored) {
+            return AUTHORIZATION;
+        }
     }
 }

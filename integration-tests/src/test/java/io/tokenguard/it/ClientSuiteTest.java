@@ -232,6 +232,60 @@ class ClientSuiteTest extends ScenarioBase {
         assertTrue(result.stderrLines().stream().noneMatch(l -> l.contains(":" + other.port())), story);
     }
 
+    /**
+     * The guarded host answers with a redirect (302, then 307) to a host outside {@code hosts}: another host
+     * name, and another port of the same address. The program follows it and lands there, and the token
+     * stays behind: the guarded host got the real token, the other one only what the program itself set.
+     * Once with the default {@code Authorization} header (which some clients strip on their own), once with
+     * a custom header added to every request ({@code inject=always}), which no client knows to strip.
+     */
+    @ParameterizedTest(name = CASE)
+    @MethodSource("io.tokenguard.it.Stack#onEveryJdk")
+    void aRedirectToAnotherHostCarriesNoToken(Stack stack, Jdk jdk) throws Exception {
+        DemoAuthServer server = server(600_000);
+        Path credentials = genericCredentials(server.issueGrant());
+        for (String header : List.of("authorization", "x-api-key")) {
+            try (RedirectServers redirects = new RedirectServers()) {
+                AgentJvm child = child(stack, jdk, server, credentials, "gets", redirects.redirect(302, true),
+                        redirects.redirect(307, false)).set("hosts", redirects.guardedHost());
+                if (!header.equals("authorization")) {
+                    child.set("header", "X-Api-Key").set("header-prefix", "").set("inject", "always");
+                }
+                Result result = child.run();
+
+                result.assertExitCode(0);
+                String story = header + ": guarded saw " + redirects.guardedRequests().size() + ", landing saw "
+                        + redirects.landingRequests().size() + "\n" + result.describe();
+                assertEquals(2, redirects.guardedRequests().size(), story);
+                if (stack.refusesRedirectsToOtherHosts()) {
+                    assertEquals(List.of("get=0 status=302", "get=1 status=307"), result.stdoutLines().stream().filter(l -> l.startsWith("get=")).collect(java.util.stream.Collectors.toList()),
+                            "the client refused the redirects, as it does without the agent: " + story);
+                    assertEquals(0, redirects.landingRequests().size(), story);
+                } else {
+                    result.assertNoFailures();
+                    assertEquals(2, redirects.landingRequests().size(), "the program followed both redirects: " + story);
+                }
+                for (Map<String, String> request : redirects.guardedRequests()) {
+                    String value = request.getOrDefault(header, "");
+                    assertTrue(server.isLiveAccessToken(value.replaceFirst("^Bearer ", "")),
+                            "the guarded host got the real token in " + header + ": " + story);
+                }
+                for (Map<String, String> request : redirects.landingRequests()) {
+                    for (Map.Entry<String, String> sent : request.entrySet()) {
+                        for (String secret : server.issuedSecrets()) {
+                            assertFalse(sent.getValue().contains(secret), "the host outside hosts got a token in "
+                                    + sent.getKey() + " (fp " + io.tokenguard.token.Fingerprint.of(secret) + "): " + story);
+                        }
+                    }
+                    if (header.equals("authorization")) {
+                        assertTrue(Stack.isPlaceholder(request.get("authorization")) || request.get("authorization") == null,
+                                "the other host saw the program's own header or none: " + story);
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code instrumentation.NAME.enabled=false}: that client is not touched at all. */
     @ParameterizedTest(name = CASE)
     @MethodSource("io.tokenguard.it.Stack#onEveryJdk")

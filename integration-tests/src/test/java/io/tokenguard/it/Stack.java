@@ -117,6 +117,14 @@ public final class Stack {
         return !"url-connection".equals(instrumentation);
     }
 
+    /**
+     * Apache HttpClient 5.5 and later refuse, by default, to follow a redirect to another host or port while
+     * the request carries {@code Authorization} (every suite program sends one): the program gets the 3xx.
+     */
+    boolean refusesRedirectsToOtherHosts() {
+        return name.startsWith("apache5-") && name.endsWith("-5.6.5");
+    }
+
     static boolean isPlaceholder(String authorization) {
         return PLACEHOLDER.equals(authorization);
     }

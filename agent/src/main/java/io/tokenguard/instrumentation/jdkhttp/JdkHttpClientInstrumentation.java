@@ -5,7 +5,6 @@ import io.tokenguard.guard.RequestGuard;
 import io.tokenguard.instrumentation.BridgeCallPrologue;
 import io.tokenguard.instrumentation.ClassInstrumentation;
 import java.lang.instrument.Instrumentation;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,7 +14,8 @@ import java.util.Set;
  * each call to {@link JdkHttpClientInterceptor} through the bootstrap bridge; a null answer runs the
  * original body.
  * Hooking the facade (not the implementation behind it) keeps the facade reachable during a retry: the
- * JDK shuts a client down once its facade is garbage.
+ * JDK shuts a client down once its facade is garbage. The client follows redirects inside the facade, so
+ * {@link RedirectHeadersEpilogue} keeps the token header from following one out of {@code hosts}.
  */
 public final class JdkHttpClientInstrumentation implements ClassInstrumentation {
     private static final String FACADE = "jdk/internal/net/http/HttpClientFacade";
@@ -37,7 +37,7 @@ public final class JdkHttpClientInstrumentation implements ClassInstrumentation 
 
     @Override
     public Set<String> targetClasses() {
-        return Collections.singleton(FACADE);
+        return Set.of(FACADE, RedirectHeadersEpilogue.REQUEST_IMPL);
     }
 
     @Override
@@ -55,6 +55,9 @@ public final class JdkHttpClientInstrumentation implements ClassInstrumentation 
 
     @Override
     public byte[] transform(ClassLoader loader, String internalName, byte[] classfileBuffer) {
+        if (RedirectHeadersEpilogue.REQUEST_IMPL.equals(internalName)) {
+            return RedirectHeadersEpilogue.transform(classfileBuffer);
+        }
         return new BridgeCallPrologue()
                 .hook("send", "(" + REQUEST + HANDLER + ")Ljava/net/http/HttpResponse;", JdkHttpClientBridge.class, "send")
                 .hook("sendAsync", "(" + REQUEST + HANDLER + ")" + FUTURE, JdkHttpClientBridge.class, "sendAsync")

@@ -9,6 +9,7 @@ import io.tokenguard.token.Token;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
@@ -115,6 +116,23 @@ final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
                         });
             }, callbacks);
         });
+    }
+
+    @Override
+    public Object redirectHeaders(URI to, Object userHeaders) {
+        try {
+            HttpHeaders headers = (HttpHeaders) userHeaders;
+            String name = guard.header();
+            for (String value : headers.allValues(name)) {
+                if (guard.strayToken(to.getScheme(), to.getHost(), to.getPort(), value)) {
+                    return HttpHeaders.of(headers.map(), (header, v) -> !header.equalsIgnoreCase(name));
+                }
+            }
+            return headers;
+        } catch (RuntimeException e) {
+            guard.internalFailure(NAME, e);
+            return userHeaders;
+        }
     }
 
     /** A request to a guarded host that should carry the token (per {@code inject}). */

@@ -13,9 +13,13 @@ import java.util.Set;
  * {@code openConnection(URL, Proxy)} of its {@code http} or {@code https} {@code Handler}. A one-call prologue
  * there lets {@link UrlConnectionInterceptor} hand back a connection of its own for a guarded host; the JDK's
  * request and response code is not touched at all, because that connection drives real JDK connections.
+ * Those follow redirects themselves and drop only {@code Authorization} on the way to another host: with a
+ * custom token header, {@link RedirectHeaderDrop} makes them drop that one too.
  */
 public final class UrlConnectionInstrumentation implements ClassInstrumentation {
     private static final String OPEN_CONNECTION = "(Ljava/net/URL;Ljava/net/Proxy;)Ljava/net/URLConnection;";
+    private static final String HTTP_HANDLER = "sun/net/www/protocol/http/Handler";
+    private static final String HTTPS_HANDLER = "sun/net/www/protocol/https/Handler";
 
     private final RequestGuard guard;
 
@@ -30,7 +34,10 @@ public final class UrlConnectionInstrumentation implements ClassInstrumentation 
 
     @Override
     public Set<String> targetClasses() {
-        return Set.of("sun/net/www/protocol/http/Handler", "sun/net/www/protocol/https/Handler");
+        if ("Authorization".equalsIgnoreCase(guard.header())) {
+            return Set.of(HTTP_HANDLER, HTTPS_HANDLER);
+        }
+        return Set.of(HTTP_HANDLER, HTTPS_HANDLER, RedirectHeaderDrop.CONNECTION);
     }
 
     @Override
@@ -44,6 +51,9 @@ public final class UrlConnectionInstrumentation implements ClassInstrumentation 
 
     @Override
     public byte[] transform(ClassLoader loader, String internalName, byte[] classfileBuffer) {
+        if (RedirectHeaderDrop.CONNECTION.equals(internalName)) {
+            return RedirectHeaderDrop.transform(classfileBuffer);
+        }
         return new BridgeCallPrologue()
                 .hook("openConnection", OPEN_CONNECTION, UrlConnectionBridge.class, "openConnection")
                 .transform(classfileBuffer, "java/net/URLStreamHandler");

@@ -19,27 +19,48 @@ import okhttp3.Response;
  * program's own interceptors and before OkHttp's redirects: it puts the token on, and on a 401 from a
  * guarded host asks the agent for a fresh token and proceeds once more. A one-shot or duplex body is
  * never sent twice.
+ *
+ * <p>A second instance sits last among the network interceptors, which see every hop: OkHttp copies the
+ * application's headers onto a redirect and drops only {@code Authorization} on the way to another host,
+ * so there it drops a custom token header holding the agent's token when the hop leaves {@code hosts}.
  */
 public final class OkHttpGuard implements Interceptor, Function<Object[], Object> {
     private static final String LIBRARY = "okhttp";
 
-    public OkHttpGuard() {}
+    /** True for the network interceptor, which only keeps the token from following a redirect. */
+    private final boolean network;
 
-    /** {@code {key, builder, null}}: moves this interceptor to the end of the builder's list. */
+    public OkHttpGuard() {
+        this(false);
+    }
+
+    private OkHttpGuard(boolean network) {
+        this.network = network;
+    }
+
+    /** {@code {key, builder, null}}: moves both interceptors to the end of the builder's lists. */
     @Override
     public Object apply(Object[] announced) {
-        List<Interceptor> interceptors = ((OkHttpClient.Builder) announced[1]).interceptors();
+        OkHttpClient.Builder builder = (OkHttpClient.Builder) announced[1];
+        putLast(builder.interceptors(), this);
+        putLast(builder.networkInterceptors(), new OkHttpGuard(true));
+        return null;
+    }
+
+    private static void putLast(List<Interceptor> interceptors, OkHttpGuard guard) {
         for (Iterator<Interceptor> it = interceptors.iterator(); it.hasNext(); ) {
             if (it.next() instanceof OkHttpGuard) {
                 it.remove();
             }
         }
-        interceptors.add(this);
-        return null;
+        interceptors.add(guard);
     }
 
     @Override
     public Response intercept(Chain chain) throws IOException {
+        if (network) {
+            return chain.proceed(withoutStrayToken(chain.request()));
+        }
         Request request = chain.request();
         GuardedCall call;
         try {
@@ -76,6 +97,21 @@ public final class OkHttpGuard implements Interceptor, Function<Object[], Object
         HttpUrl url = request.url();
         return ClientHooks.begin(LIBRARY, url.scheme(), url.host(), url.port(), request.method(),
                 url.encodedPath(), request.header(header) != null);
+    }
+
+    /** The hop without the token header when it carries the agent's token to a host outside {@code hosts}. */
+    private static Request withoutStrayToken(Request request) {
+        try {
+            String header = ClientHooks.headerName();
+            String value = header == null ? null : request.header(header);
+            HttpUrl url = request.url();
+            if (value != null && ClientHooks.strayToken(url.scheme(), url.host(), url.port(), value)) {
+                return request.newBuilder().removeHeader(header).build();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            ClientHooks.failed(LIBRARY, e);
+        }
+        return request;
     }
 
     private static Request withToken(Request request, GuardedCall call) {

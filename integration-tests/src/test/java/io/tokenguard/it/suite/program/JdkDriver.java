@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@code java.net.http.HttpClient}, sync {@code send} and async {@code sendAsync}. */
 public final class JdkDriver implements Driver {
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     @Override
     public Reply send(Call call) throws Exception {

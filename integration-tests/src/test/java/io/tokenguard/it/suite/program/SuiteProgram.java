@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the answer, until the time is up or the stop file exists. As each second of the clock ends,
  *       prints {@code second=<epoch second> statuses={200=N,401=M} slowest_ms=T} for the calls that
  *       ended in it ({@code -1}: no answer, an exception). A failure is a call that got no answer.</li>
+ *   <li>{@code gets <url>...}: one GET to each URL in turn (the client follows any redirect as it is set
+ *       up to); prints {@code get=<i> status=N}. A failure is any status but 200.</li>
  * </ul>
  */
 public final class SuiteProgram {
@@ -58,6 +60,7 @@ public final class SuiteProgram {
                 case "twohosts" -> twoHosts(driver, URI.create(args[2]), URI.create(args[3]));
                 case "statuses" -> statuses(driver, URI.create(args[2]), Integer.parseInt(args[3]),
                         Long.parseLong(args[4]), args.length > 5 ? Path.of(args[5]) : null);
+                case "gets" -> gets(driver, java.util.Arrays.copyOfRange(args, 2, args.length));
                 default -> throw new IllegalArgumentException("unknown scenario " + args[1]);
             }
         } finally {
@@ -186,6 +189,17 @@ public final class SuiteProgram {
         System.out.println("unguarded_status_again=" + driver.send(Call.get(unguarded)).status);
         System.out.println("guarded_status=" + driver.send(Call.get(guarded)).status);
         CALLS.addAndGet(3);
+    }
+
+    private static void gets(Driver driver, String[] urls) throws Exception {
+        for (int i = 0; i < urls.length; i++) {
+            Reply reply = driver.send(Call.get(URI.create(urls[i])));
+            CALLS.incrementAndGet();
+            System.out.println("get=" + i + " status=" + reply.status);
+            if (reply.status != 200) {
+                fail("GET " + urls[i] + " status=" + reply.status);
+            }
+        }
     }
 
     private static void statuses(Driver driver, URI url, int threads, long seconds, Path stopFile)
