@@ -50,6 +50,18 @@ final class RedirectServers implements AutoCloseable {
                 + (otherHostName ? "/localhost" : "/same-ip") + "/v1/messages");
     }
 
+    /**
+     * URLs that only look like the guarded server's and reach the landing server: userinfo naming the guarded
+     * host ({@code http://127.0.0.1:<guarded port>@localhost:<landing port>/}), and the guarded address with
+     * the landing server's port.
+     */
+    List<URI> lookalikes() {
+        int guardedPort = guarded.getAddress().getPort();
+        int landingPort = landing.getAddress().getPort();
+        return List.of(URI.create("http://127.0.0.1:" + guardedPort + "@localhost:" + landingPort + "/userinfo"),
+                URI.create("http://127.0.0.1:" + landingPort + "/other-port"));
+    }
+
     /** The entry for {@code hosts}: the guarded server only, with its port. */
     String guardedHost() {
         return "127.0.0.1:" + guarded.getAddress().getPort();

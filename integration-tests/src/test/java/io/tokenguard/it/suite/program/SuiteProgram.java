@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       prints {@code second=<epoch second> statuses={200=N,401=M} slowest_ms=T} for the calls that
  *       ended in it ({@code -1}: no answer, an exception). A failure is a call that got no answer.</li>
  *   <li>{@code gets <url>...}: one GET to each URL in turn (the client follows any redirect as it is set
- *       up to); prints {@code get=<i> status=N}. A failure is any status but 200.</li>
+ *       up to); prints {@code get=<i> status=N} ({@code -1} and the exception's class when the client
+ *       refused the URL). A failure is any status but 200.</li>
  * </ul>
  */
 public final class SuiteProgram {
@@ -191,13 +192,18 @@ public final class SuiteProgram {
         CALLS.addAndGet(3);
     }
 
-    private static void gets(Driver driver, String[] urls) throws Exception {
+    private static void gets(Driver driver, String[] urls) {
         for (int i = 0; i < urls.length; i++) {
-            Reply reply = driver.send(Call.get(URI.create(urls[i])));
             CALLS.incrementAndGet();
-            System.out.println("get=" + i + " status=" + reply.status);
-            if (reply.status != 200) {
-                fail("GET " + urls[i] + " status=" + reply.status);
+            try {
+                Reply reply = driver.send(Call.get(URI.create(urls[i])));
+                System.out.println("get=" + i + " status=" + reply.status);
+                if (reply.status != 200) {
+                    fail("GET " + urls[i] + " status=" + reply.status);
+                }
+            } catch (Exception e) {
+                System.out.println("get=" + i + " status=-1 exception=" + e.getClass().getName());
+                fail("GET " + urls[i] + " exception=" + e);
             }
         }
     }
