@@ -38,6 +38,7 @@ abstract class ScenarioBase {
     private final List<DemoAuthServer> servers = new ArrayList<>();
     private final List<AgentJvm.Running> children = new ArrayList<>();
     private final List<Result> results = new ArrayList<>();
+    private final List<String> ownSecrets = new ArrayList<>();
 
     /** A started server (access tokens live {@code lifetimeMillis}; rotation and reuse detection on). */
     DemoAuthServer server(long lifetimeMillis) {
@@ -162,7 +163,18 @@ abstract class ScenarioBase {
         }
     }
 
-    /** Runs after every test: children killed, servers closed, then no secret in any output. */
+    /** A secret of the test's own, such as a client secret: searched for in all output like the tokens. */
+    String secret(String value) {
+        synchronized (ownSecrets) {
+            ownSecrets.add(value);
+        }
+        return value;
+    }
+
+    /**
+     * Runs after every test: children killed, servers closed, then no secret in any output: the children's
+     * standard output and error, and every {@code *.log} file the test left in its directory.
+     */
     @AfterEach
     void noSecretInAnyOutput() {
         List<AgentJvm.Running> running;
@@ -181,20 +193,41 @@ abstract class ScenarioBase {
         synchronized (results) {
             all = new ArrayList<>(results);
         }
+        synchronized (ownSecrets) {
+            secrets.addAll(ownSecrets);
+        }
         for (Result result : all) {
-            assertNoSecret(result.stdout(), secrets, "stdout", result);
-            assertNoSecret(result.stderr(), secrets, "stderr", result);
+            assertNoSecret(result.stdout(), secrets, "the child's stdout", result.describe());
+            assertNoSecret(result.stderr(), secrets, "the child's stderr", result.describe());
+        }
+        for (Path log : logFiles()) {
+            try {
+                assertNoSecret(Files.readString(log), secrets, "the log file " + log, log.toString());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + log, e);
+            }
         }
     }
 
-    private static void assertNoSecret(String output, List<String> secrets, String stream, Result result) {
+    private List<Path> logFiles() {
+        if (tmp == null || !Files.isDirectory(tmp)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(tmp)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log") && Files.isRegularFile(f))
+                    .collect(java.util.stream.Collectors.toList());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + tmp, e);
+        }
+    }
+
+    private static void assertNoSecret(String output, List<String> secrets, String where, String context) {
         for (String secret : secrets) {
-            assertTrue(!output.contains(secret), "a token issued by the server (fp of it: "
-                    + io.tokenguard.token.Fingerprint.of(secret) + ") appears in the child's " + stream + "\n"
-                    + result.describe().replace(secret, "<SECRET>"));
+            assertTrue(!output.contains(secret), "a secret (fp of it: " + io.tokenguard.token.Fingerprint.of(secret)
+                    + ") appears in " + where + "\n" + context.replace(secret, "<SECRET>"));
         }
         Matcher m = TOKEN_SHAPE.matcher(output);
-        assertTrue(!m.find(), "something shaped like a token appears in the child's " + stream + "\n"
-                + TOKEN_SHAPE.matcher(result.describe()).replaceAll("<TOKEN>"));
+        assertTrue(!m.find(), "something shaped like a token appears in " + where + "\n"
+                + TOKEN_SHAPE.matcher(context).replaceAll("<TOKEN>"));
     }
 }
