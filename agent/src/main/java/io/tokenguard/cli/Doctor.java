@@ -169,18 +169,10 @@ final class Doctor {
         return token;
     }
 
+    /** The message already says what to check; past that, a new login writes a good file. */
     private static String credentialsFix(CredentialsException e, Settings settings) {
-        switch (e.reason()) {
-            case MISSING_FILE:
-                return "check tokenguard.credentials-file, or " + settings.reloginHint();
-            case INVALID_VALUE:
-                return "check the pointers tokenguard.credentials.access-token/.refresh-token/.expires-at against "
-                        + "the file's layout, or " + settings.reloginHint();
-            case UNREADABLE:
-                return "let this user read the file (chmod 600, owned by this user)";
-            default:
-                return settings.reloginHint();
-        }
+        return e.reason() == CredentialsException.Reason.UNREADABLE ? "chmod 600 " + e.file()
+                + " as the user who runs the program" : settings.reloginHint();
     }
 
     /** Each exact host name must resolve; wildcards and IP literals have nothing to look up. */

@@ -111,13 +111,15 @@ class DoctorTest extends ScenarioBase {
         Path credentials = genericCredentials(server.issueGrant());
 
         Result missing = doctor(jdk, server, tmp.resolve("nowhere.json")).run();
-        assertFails(missing, "FAIL credentials ", "does not exist", "fix: check tokenguard.credentials-file");
+        assertFails(missing, "FAIL credentials ", "does not exist", "point tokenguard.credentials-file at",
+                "fix: log in again");
 
         Result badKey = doctor(jdk, server, credentials).set("refresh-skew", "soon").run();
         assertFails(badKey, "FAIL config ", "tokenguard.refresh-skew: \"soon\"", "use 250ms, 30s");
 
         Result noToken = doctor(jdk, server, write("empty-object.json", JSON.createObjectNode())).run();
-        assertFails(noToken, "FAIL credentials ", "/access_token is missing", "fix: check the pointers");
+        assertFails(noToken, "FAIL credentials ", "/access_token is missing",
+                "check tokenguard.credentials.access-token");
 
         DemoAuthServer down = server(600_000);
         down.close();
