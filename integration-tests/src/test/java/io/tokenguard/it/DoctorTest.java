@@ -85,21 +85,22 @@ class DoctorTest extends ScenarioBase {
     }
 
     @Test
-    void anExpiredAccessTokenIsAWarningWithTheAdvice() throws Exception {
+    void anExpiredAccessTokenAndATypoAreWarningsWithTheirAdvice() throws Exception {
         DemoAuthServer server = server(600_000);
         Grant grant = server.issueGrant();
         ObjectNode root = JSON.createObjectNode().put("access_token", grant.accessToken())
                 .put("refresh_token", grant.refreshToken()).put("expires_at", System.currentTimeMillis() / 1000 - 300);
         Path credentials = write("credentials.json", root);
 
-        Result result = doctor(Jdk.current(), server, credentials).run();
+        Result result = doctor(Jdk.current(), server, credentials).set("refresh-skw", "30s").run();
         String story = result.describe();
 
         result.assertExitCode(0);
         String line = only(result.stdoutLines(), "WARN credentials ");
         assertTrue(line.contains("expired 5m") || line.contains("expired 4m"), story);
         assertTrue(line.contains("doctor --refresh"), story);
-        assertEquals("verdict: OK with 1 warning", last(result.stdoutLines()), story);
+        assertTrue(only(result.stdoutLines(), "WARN config ").contains("did you mean tokenguard.refresh-skew?"), story);
+        assertEquals("verdict: OK with 2 warnings", last(result.stdoutLines()), story);
         assertEquals(0, server.refreshes(), story);
     }
 

@@ -51,7 +51,8 @@ class RefreshRedirectTest extends ScenarioBase {
             Result result = child.await();
             String story = result.describe();
 
-            assertEquals(List.of(), elsewhere, "nothing reached the redirect's target");
+            assertEquals(0, elsewhere.size(), "nothing reached the redirect's target (bodies not shown: they would "
+                    + "hold the refresh token)");
             Map<String, String> failed = Result.fields(result.events("token.refresh.failed").get(0));
             assertEquals("307", failed.get("status"), story);
             assertEquals("http_307", failed.get("error"), story);
