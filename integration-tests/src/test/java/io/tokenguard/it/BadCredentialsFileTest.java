@@ -30,17 +30,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadCredentialsFileTest extends ScenarioBase {
     private static final String HINT = "run my-login";
 
-    /** A bad file: its bytes (null: no file at all), extra settings, and the words the event's message must hold. */
+    /**
+     * A bad file: its bytes (null: no file at all), extra settings, the event's {@code error} and the words its
+     * message must hold.
+     */
     private static final class Case {
         final String name;
         final String content;
         final Map<String, String> settings;
+        final String error;
         final String[] words;
 
-        Case(String name, String content, Map<String, String> settings, String... words) {
+        Case(String name, String content, Map<String, String> settings, String error, String... words) {
             this.name = name;
             this.content = content;
             this.settings = settings;
+            this.error = error;
             this.words = words;
         }
 
@@ -53,21 +58,21 @@ class BadCredentialsFileTest extends ScenarioBase {
     static Stream<Arguments> cases() {
         String at = "\"access_token\":\"at-placeholder-not-issued\"";
         List<Case> cases = List.of(
-                new Case("missing", null, Map.of(), "does not exist", "point tokenguard.credentials-file"),
-                new Case("empty", "", Map.of(), "is empty"),
-                new Case("not JSON", "access_token=abc\n", Map.of(), "does not hold a JSON object"),
-                new Case("broken JSON", "{\"access_token\": \"x\",\n}", Map.of(), "is not valid JSON at line 2, column 1"),
-                new Case("JSON array", "[{" + at + "}]", Map.of(), "does not hold a JSON object"),
-                new Case("access token a number", "{\"access_token\":12345}", Map.of(), "/access_token is not a string"),
+                new Case("missing", null, Map.of(), "missing_file", "does not exist", "point tokenguard.credentials-file"),
+                new Case("empty", "", Map.of(), "invalid_json", "is empty"),
+                new Case("not JSON", "access_token=abc\n", Map.of(), "invalid_json", "does not hold a JSON object"),
+                new Case("broken JSON", "{\"access_token\": \"x\",\n}", Map.of(), "invalid_json", "is not valid JSON at line 2, column 1"),
+                new Case("JSON array", "[{" + at + "}]", Map.of(), "invalid_json", "does not hold a JSON object"),
+                new Case("access token a number", "{\"access_token\":12345}", Map.of(), "invalid_value", "/access_token is not a string"),
                 new Case("expires_at not a date", "{" + at + ",\"expires_at\":\"tomorrow\"}", Map.of(),
-                        "/expires_at is not an ISO-8601"),
+                        "invalid_value", "/expires_at is not an ISO-8601"),
                 new Case("object where a string belongs", "{" + at + ",\"refresh_token\":{\"value\":\"x\"}}", Map.of(),
-                        "/refresh_token is not a string", "check tokenguard.credentials.refresh-token"),
+                        "invalid_value", "/refresh_token is not a string", "check tokenguard.credentials.refresh-token"),
                 new Case("pointers that find nothing", "{" + at + "}",
                         Map.of("credentials.access-token", "/claudeAiOauth/accessToken"),
-                        "/claudeAiOauth/accessToken is missing", "check tokenguard.credentials.access-token"),
-                new Case("50 MB", "huge", Map.of(), "is larger than 1 MiB", "check tokenguard.credentials-file"),
-                new Case("dangling symbolic link", "link", Map.of(), "does not exist"));
+                        "invalid_value", "/claudeAiOauth/accessToken is missing", "check tokenguard.credentials.access-token"),
+                new Case("50 MB", "huge", Map.of(), "too_large", "is larger than 1 MiB", "check tokenguard.credentials-file"),
+                new Case("dangling symbolic link", "link", Map.of(), "missing_file", "does not exist"));
         List<Jdk> jdks = Jdk.list();
         Stream.Builder<Arguments> arguments = Stream.builder();
         for (int i = 0; i < cases.size(); i++) {
@@ -103,7 +108,7 @@ class BadCredentialsFileTest extends ScenarioBase {
         result.assertExitCode(0);
         Map<String, String> event = Result.fields(result.onlyEvent("credentials.invalid", "ERROR"));
         assertEquals(credentials.toString(), event.get("file"), story);
-        assertTrue(event.containsKey("error"), story);
+        assertEquals(bad.error, event.get("error"), story);
         String message = event.get("message");
         for (String word : bad.words) {
             assertTrue(message.contains(word), "'" + word + "' in the message: " + message);
