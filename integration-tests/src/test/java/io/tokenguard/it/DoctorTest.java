@@ -60,28 +60,42 @@ class DoctorTest extends ScenarioBase {
         assertArrayEquals(before, Files.readAllBytes(credentials), "the file is untouched");
     }
 
+    /**
+     * With the claude-code preset (JSON requests, epoch-millisecond expiry, Claude Code's lock directories):
+     * one refresh, the new tokens in the file beside every field it had, the lock directories gone again.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.tokenguard.it.Jdk#all")
     void refreshSpendsTheRefreshTokenOnceAndWritesTheNewTokens(Jdk jdk) throws Exception {
         DemoAuthServer server = server(600_000);
         Grant grant = server.issueGrant();
-        Path credentials = genericCredentials(grant);
+        ObjectNode original = claudeCodeCredentials(grant);
+        Path credentials = write(".credentials.json", original);
 
-        Result result = doctor(jdk, server, credentials, "--refresh").run();
+        Result result = jvm(jdk).agentCli("doctor", "--refresh").set("preset", "claude-code")
+                .set("credentials-file", credentials).set("token-url", server.tokenUrl())
+                .set("hosts", "127.0.0.1:" + server.port()).run();
         String story = result.describe();
 
         result.assertExitCode(0);
         assertEquals(1, server.refreshes(), "exactly one refresh: " + story);
         assertEquals(1, server.refreshRequests(), "and no probe besides: " + story);
+        assertEquals(List.of("application/json"), server.tokenRequestContentTypes(), story);
+        ObjectNode expected = original.deepCopy();
+        ObjectNode oauth = (ObjectNode) expected.path("claudeAiOauth");
+        oauth.put("accessToken", server.newestAccessToken()).put("refreshToken", server.newestRefreshToken());
         JsonNode file = JSON.readTree(credentials.toFile());
-        assertEquals(server.newestAccessToken(), file.path("access_token").asText(), story);
-        assertEquals(server.newestRefreshToken(), file.path("refresh_token").asText(), story);
+        oauth.set("expiresAt", file.path("claudeAiOauth").path("expiresAt"));
+        assertEquals(expected, file, "the new tokens, every other field kept: " + story);
+        assertTrue(file.path("claudeAiOauth").path("expiresAt").asLong() > System.currentTimeMillis(), "epoch ms");
         String refresh = only(result.stdoutLines(), "OK   refresh ");
         assertTrue(refresh.contains("fp " + Fingerprint.of(grant.accessToken()) + " -> "
                 + Fingerprint.of(server.newestAccessToken())), story);
         assertTrue(refresh.contains("rotated (fp " + Fingerprint.of(server.newestRefreshToken()) + ")"), story);
+        assertTrue(refresh.contains("expires in 9m") || refresh.contains("expires in 10m"), story);
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(credentials)), "the written file stays owner-only");
+        assertFalse(Files.exists(credentials.resolveSibling(".oauth_refresh.lock")), "Claude Code's lock released");
     }
 
     @Test
