@@ -39,7 +39,7 @@ final class Doctor {
     private int warnings;
     private int failures;
 
-    private Doctor(PrintStream out, Clock clock) {
+    Doctor(PrintStream out, Clock clock) {
         this.out = out;
         this.clock = clock;
     }
@@ -179,7 +179,7 @@ final class Doctor {
     private void hosts(Settings settings) {
         for (String entry : settings.hosts().entries()) {
             String host = hostOf(entry);
-            if (host.startsWith("*.") || host.startsWith("[") || Character.isDigit(host.charAt(host.length() - 1))) {
+            if (host.startsWith("*.") || host.startsWith("[") || host.matches("[0-9.]+")) {
                 ok("host", entry + " (nothing to resolve)");
                 continue;
             }
