@@ -8,7 +8,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
-/** {@code java -jar tokenguard-agent.jar <command>}: help, version and the demo. */
+/** {@code java -jar tokenguard-agent.jar <command>}: help, version, doctor and the demo. */
 public final class Main {
     private Main() {}
 
@@ -35,6 +35,8 @@ public final class Main {
                 return 0;
             case "demo":
                 return Demo.run(rest, agentJar, System.out, System.err);
+            case "doctor":
+                return Doctor.run(rest, System.out, System.err);
             default:
                 System.err.println("tokenguard: unknown command '" + command + "'");
                 System.err.println();
@@ -84,6 +86,13 @@ public final class Main {
         out.println("  demo [--seconds N] [--threads N]");
         out.println("                 run a program whose access tokens expire every 3 seconds and are revoked");
         out.println("                 early once, with tokenguard attached, and show that it never fails");
+        out.println("  doctor [--refresh]");
+        out.println("                 check the configuration (the same -Dtokenguard.* settings, environment and");
+        out.println("                 config file as the agent), the credentials file, the token endpoint and the");
+        out.println("                 hosts; one line per check with the fix, exit 0 when nothing failed. Spends");
+        out.println("                 no refresh token unless --refresh: then refreshes once, as the agent would");
+        out.println("                 (under the same lock), and writes the new tokens to the file. Settings go");
+        out.println("                 before -jar: java -Dtokenguard.preset=claude-code -jar " + jar + " doctor");
         out.println("  version        print the version");
         out.println("  help           print this text");
     }

@@ -28,8 +28,22 @@ final class AgentClassLoader extends ClassLoader {
     private final String jarUrl;
     private final ProtectionDomain domain;
 
+    /** Where the bootstrap bridge lies; premain defines it in the boot loader, the command line here. */
+    private static final String BOOT_PREFIX = "tokenguard/boot/";
+
+    private final boolean withBridge;
+
     AgentClassLoader(JarFile jar, URL jarLocation, ClassLoader parent) {
+        this(jar, jarLocation, parent, false);
+    }
+
+    /**
+     * @param withBridge also define the bootstrap bridge ({@code PassThrough} and friends) in this loader: for
+     *     the command line ({@code doctor --refresh} calls the token endpoint client), never for the agent
+     */
+    AgentClassLoader(JarFile jar, URL jarLocation, ClassLoader parent, boolean withBridge) {
         super("tokenguard", parent);
+        this.withBridge = withBridge;
         this.jar = jar;
         this.jarUrl = "jar:" + jarLocation.toExternalForm() + "!/";
         this.domain = new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
@@ -38,6 +52,9 @@ final class AgentClassLoader extends ClassLoader {
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
+        if (entry == null && withBridge) {
+            entry = jar.getJarEntry(BOOT_PREFIX + name.replace('.', '/') + ".classdata");
+        }
         if (entry == null) {
             throw new ClassNotFoundException(name);
         }

@@ -40,12 +40,12 @@ public final class AgentLauncher {
         }
     }
 
-    /** {@code java -jar tokenguard-agent.jar ...}: the command line (demo, version, help). */
+    /** {@code java -jar tokenguard-agent.jar ...}: the command line (doctor, demo, version, help). */
     public static void main(String[] args) throws Throwable {
         URL location = AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation();
         File jarFile = new File(location.toURI());
         JarFile jar = new JarFile(jarFile, false);
-        ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
+        ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader(), true);
         Class<?> cli = Class.forName(CLI_CLASS, true, loader);
         try {
             Object code = cli.getMethod("run", String[].class, File.class).invoke(null, args, jarFile);

@@ -134,7 +134,7 @@ final class AtomicFile {
         private static final long serialVersionUID = 1L;
 
         TooLargeException() {
-            super("is larger than 1 MiB");
+            super("is larger than 1 MiB, far more than any credentials file; check tokenguard.credentials-file");
         }
     }
 

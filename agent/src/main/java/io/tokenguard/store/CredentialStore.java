@@ -33,6 +33,8 @@ public final class CredentialStore {
         CONFLICT
     }
 
+    private static final int READ_ATTEMPTS = 3;
+
     private final Path file;
     private final JsonPointer accessPointer;
     private final JsonPointer refreshPointer;
@@ -71,8 +73,30 @@ public final class CredentialStore {
         return FileStamp.of(file);
     }
 
+    /**
+     * Reads the token. A file that changes while it is read (a login tool rewriting it in place, say) is read
+     * again, so that a half-written version is not reported as broken; after {@value #READ_ATTEMPTS} reads
+     * the last outcome stands.
+     *
+     * @throws CredentialsException naming the file, the JSON pointer and what is wrong, never a value
+     */
     public StoredCredentials read() throws CredentialsException {
-        FileStamp stamp = FileStamp.of(file);
+        for (int attempt = 1; ; attempt++) {
+            FileStamp before = FileStamp.of(file);
+            try {
+                StoredCredentials read = readOnce(before);
+                if (attempt == READ_ATTEMPTS || before.equals(FileStamp.of(file))) {
+                    return read;
+                }
+            } catch (CredentialsException e) {
+                if (attempt == READ_ATTEMPTS || before.equals(FileStamp.of(file))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private StoredCredentials readOnce(FileStamp stamp) throws CredentialsException {
         Map<JsonPointer, Scalar> values;
         try {
             values = PointerScanner.scan(AtomicFile.readBounded(file),
@@ -123,19 +147,24 @@ public final class CredentialStore {
         return value.text.isEmpty() ? null : value.text;
     }
 
+    /** Names the setting that holds the pointer: a pointer that finds nothing is most often a layout mix-up. */
     private CredentialsException invalid(JsonPointer pointer, String problem) {
-        return new CredentialsException(file, Reason.INVALID_VALUE, pointer + " " + problem);
+        String key = pointer == accessPointer ? "access-token" : pointer == refreshPointer ? "refresh-token" : "expires-at";
+        return new CredentialsException(file, Reason.INVALID_VALUE, pointer + " " + problem
+                + " (check tokenguard.credentials." + key + " against the file's layout)");
     }
 
     private CredentialsException unreadable(IOException e) {
         if (e instanceof NoSuchFileException) {
-            return new CredentialsException(file, Reason.MISSING_FILE, "does not exist");
+            return new CredentialsException(file, Reason.MISSING_FILE, "does not exist (log in to create it, or "
+                    + "point tokenguard.credentials-file at the right file)");
         }
         if (e instanceof AtomicFile.TooLargeException) {
             return new CredentialsException(file, Reason.TOO_LARGE, e.getMessage());
         }
         if (e instanceof AccessDeniedException) {
-            return new CredentialsException(file, Reason.UNREADABLE, "is not readable: permission denied");
+            return new CredentialsException(file, Reason.UNREADABLE, "is not readable: permission denied (the user "
+                    + "running the program must be able to read and write it)");
         }
         String reason = e instanceof FileSystemException ? ((FileSystemException) e).getReason() : null;
         return new CredentialsException(file, Reason.UNREADABLE,

@@ -35,4 +35,13 @@ public final class CredentialsException extends Exception {
     public Reason reason() {
         return reason;
     }
+
+    /**
+     * The reason as the {@code error} field of {@code credentials.invalid}: {@code missing_file}, {@code unreadable},
+     * {@code too_large}, {@code invalid_json} or {@code invalid_value}, for alerts that tell "not logged in yet"
+     * from a broken file.
+     */
+    public String code() {
+        return reason.name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -111,6 +111,7 @@ final class PointerScanner {
             throw malformed("nesting deeper than " + MAX_DEPTH);
         }
         skipWhitespace();
+        forgetBelow(path);
         JsonPointer pointer = wanted.get(path);
         Scalar scalar;
         char c = peek();
@@ -138,6 +139,20 @@ final class PointerScanner {
         }
         if (pointer != null) {
             found.put(pointer, scalar); // a repeated key: the last one wins, as in Jackson
+        }
+    }
+
+    /**
+     * A repeated key replaces the whole earlier value, as in Jackson (which writes the file back): what was
+     * found inside the earlier one is gone unless the later one has it too.
+     */
+    private void forgetBelow(String path) {
+        for (Map.Entry<String, JsonPointer> entry : wanted.entrySet()) {
+            String wantedPath = entry.getKey();
+            if (wantedPath.length() > path.length() && wantedPath.charAt(path.length()) == '/'
+                    && wantedPath.startsWith(path)) {
+                found.remove(entry.getValue());
+            }
         }
     }
 

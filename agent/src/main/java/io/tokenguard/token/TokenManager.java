@@ -123,7 +123,7 @@ public final class TokenManager {
             return stored.token();
         } catch (CredentialsException e) {
             knownStamp = store.stamp();
-            events.credentialsInvalid(store.file().toString(), "unreadable", e.getMessage()
+            events.credentialsInvalid(store.file().toString(), e.code(), e.getMessage()
                     + "; tokenguard will use the file once it is fixed; " + reloginHint);
             return null;
         }

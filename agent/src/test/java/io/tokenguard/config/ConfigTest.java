@@ -260,7 +260,8 @@ class ConfigTest {
     @Test
     void loopbackHttpTokenUrlIsAllowed() throws Exception {
         for (String url : new String[] {"http://localhost:8080/token", "http://127.0.0.1/t", "http://127.1.2.3:9/t",
-                "http://[::1]:8443/t", "HTTP://LOCALHOST/t", "https://auth.example.com/t"}) {
+                "http://[::1]:8443/t", "HTTP://LOCALHOST/t", "https://auth.example.com/t", "http://127.0.0.5/t", "http://[::1]/t",
+                "http://localhost./t", "http://[0:0:0:0:0:0:0:1]/t"}) {
             assertEquals(URI.create(url), Settings.load(generic("token-url", url), env()).tokenUrl(), url);
         }
     }
@@ -314,6 +315,10 @@ class ConfigTest {
         assertMentions(e, "token-url", "http://auth.example.com/token", "unencrypted", "https");
         assertMentions(fails(generic("token-url", "http://127.0.0.1.evil.test/t"), env()), "token-url", "https");
         assertMentions(fails(generic("token-url", "http://localhost.evil.test/t"), env()), "token-url", "https");
+        for (String remote : new String[] {"http://example.com/t", "http://128.0.0.1/t", "http://[::2]/t",
+                "http://evil.test/127.0.0.1", "http://localhost.evil.test:80/t", "http://126.255.255.255/t"}) {
+            assertMentions(fails(generic("token-url", remote), env()), "token-url", remote, "use https");
+        }
         assertMentions(fails(generic("token-url", "ftp://auth.example.com/t"), env()), "token-url", "https");
         assertMentions(fails(generic("token-url", "not a url"), env()), "token-url", "https://");
         assertMentions(fails(generic("token-url", "/oauth/token"), env()), "token-url", "https://");

@@ -225,6 +225,20 @@ class CredentialStoreTest {
         }
     }
 
+    /** A backup holds the dead login: owner-only whatever the file's own mode, which stays the user's. */
+    @Test
+    void theBackupOfADiscardedFileIsOwnerOnlyEvenWhenTheFileIsNot() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path file = file(CLAUDE);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Path backup = claude(file).discard(REFRESH);
+        assertEquals(CLAUDE, text(backup), "the backup is the file as it was");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertTrue(JSON.readTree(file.toFile()).at("/claudeAiOauth/refreshToken").isMissingNode(), "the dead fields are gone");
+        assertEquals(List.of(), tempFiles());
+    }
+
     @Test
     void symlinkSurvivesAndItsTargetIsUpdated() throws Exception {
         Path real = Files.createDirectory(dir.resolve("real")).resolve("creds.json");
@@ -300,7 +314,7 @@ class CredentialStoreTest {
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
         assumeTrue(!Files.isReadable(locked), "running as a user who can read anything");
         CredentialsException unreadable = assertThrows(CredentialsException.class, () -> claude(locked).read());
-        assertTrue(unreadable.getMessage().endsWith("is not readable: permission denied"), unreadable.getMessage());
+        assertTrue(unreadable.getMessage().contains("is not readable: permission denied"), unreadable.getMessage());
     }
 
     @Test

@@ -65,6 +65,19 @@ class PointerScannerTest {
         assertEquals("at line 2, column 19 (expected a value)", e.getMessage());
     }
 
+    /** Found by CredentialStoreFuzzTest: the reader took a token from a repeated key's first value. */
+    @Test
+    void aRepeatedKeyReplacesEverythingBelowItAsInJackson() throws Exception {
+        List<JsonPointer> pointers = List.of(JsonPointer.compile("/o/a"), JsonPointer.compile("/o/b"));
+        String json = "{\"o\":{\"a\":\"first\",\"b\":\"kept?\"},\"o\":{\"a\":\"second\"}}";
+        Map<JsonPointer, PointerScanner.Scalar> found = PointerScanner.scan(json.getBytes(StandardCharsets.UTF_8), pointers);
+        JsonNode tree = JACKSON.readTree(json);
+        for (JsonPointer pointer : pointers) {
+            assertEquals(describe(tree.at(pointer)), describe(found.get(pointer)), pointer.toString());
+        }
+        assertEquals("MISSING", describe(found.get(pointers.get(1))));
+    }
+
     @Test
     void deepNestingIsRejectedNotAStackOverflow() {
         byte[] deep = ("{\"a\":" + "[".repeat(100_000)).getBytes(StandardCharsets.UTF_8);

@@ -23,11 +23,14 @@ class CliTest extends ScenarioBase {
             assertTrue(help.stdout().contains("-javaagent:"), help.describe());
             assertTrue(help.stdout().contains("-Dtokenguard.preset=claude-code"), help.describe());
             assertTrue(help.stdout().contains("demo"), help.describe());
+            assertTrue(help.stdout().contains("doctor [--refresh]"), help.describe());
         }
         Result unknown = jvm(jdk).agentCli("frobnicate").run().assertExitCode(2);
         assertTrue(unknown.stderr().contains("frobnicate"), unknown.describe());
         assertTrue(unknown.stderr().contains("demo"), "usage on stderr: " + unknown.describe());
         assertEquals("", unknown.stdout(), unknown.describe());
+        Result badOption = jvm(jdk).agentCli("doctor", "--refesh").run().assertExitCode(2);
+        assertTrue(badOption.stderr().contains("unknown option '--refesh'; usage: doctor [--refresh]"), badOption.describe());
     }
 
     /**

@@ -25,7 +25,33 @@ class MisconfigurationTest extends ScenarioBase {
         Result result = agent(jdk, server, credentials).set("refresh-skew", "banana")
                 .main(LoopProgram.class, server.apiUrl("/v1/messages"), 1, 1).run();
 
-        assertDisabledAndUntouched(result, server, "refresh-skew");
+        assertDisabledAndUntouched(result, server, "refresh-skew", "\"banana\"", "use 250ms, 30s");
+    }
+
+    /**
+     * Typos are the commonest mistake: a misspelled key, from a system property or the environment, is
+     * ignored with one warning each that names the key meant, and the agent runs as configured otherwise.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.tokenguard.it.Jdk#all")
+    void aTypoDrawsOneWarningWithTheKeyMeantAndTheAgentRuns(Jdk jdk) {
+        DemoAuthServer server = server(600_000);
+        Path credentials = genericCredentials(server.issueGrant());
+
+        Result result = agent(jdk, server, credentials).set("refresh-skw", "30s").env("TOKENGUARD_REFRESH_TIMEUT", "5s")
+                .main(LoopProgram.class, server.apiUrl("/v1/messages"), 1, 1).run();
+        String story = result.describe();
+
+        result.assertNoFailures();
+        List<String> warnings = result.events("config.warning");
+        assertEquals(2, warnings.size(), story);
+        assertTrue(warnings.get(0).contains("tokenguard.refresh-skw: unknown setting (system property), ignored; "
+                + "did you mean tokenguard.refresh-skew?"), story);
+        assertTrue(warnings.get(1).contains("TOKENGUARD_REFRESH_TIMEUT: unknown setting (environment variable), "
+                + "ignored; did you mean TOKENGUARD_REFRESH_TIMEOUT?"), story);
+        assertEquals(1, result.eventCount("agent.started"), story);
+        assertEquals(0, result.eventCount("agent.disabled"), story);
+        assertTrue(server.apiOk() > 0, story);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -38,10 +64,11 @@ class MisconfigurationTest extends ScenarioBase {
         Result result = agent(jdk, server, credentials).set("token-url", "http://auth.example.com/oauth/token")
                 .main(LoopProgram.class, server.apiUrl("/v1/messages"), 1, 1).run();
 
-        assertDisabledAndUntouched(result, server, "token-url");
+        assertDisabledAndUntouched(result, server, "token-url", "\"http://auth.example.com/oauth/token\"",
+                "use https");
     }
 
-    private static void assertDisabledAndUntouched(Result result, DemoAuthServer server, String key) {
+    private static void assertDisabledAndUntouched(Result result, DemoAuthServer server, String key, String... words) {
         String story = result.describe();
         result.assertExitCode(0);
         long[] counts = result.finalCounts(); // the program's normal closing line, as its last line
@@ -49,7 +76,13 @@ class MisconfigurationTest extends ScenarioBase {
         assertEquals(counts[0], counts[1], "without the agent every call keeps the placeholder and fails: " + story);
         List<String> disabled = result.events("agent.disabled");
         assertEquals(1, disabled.size(), "exactly one agent.disabled line: " + story);
-        assertTrue(disabled.get(0).contains(key), "the line names the key " + key + ": " + disabled.get(0));
+        assertTrue(disabled.get(0).contains("tokenguard." + key), "the line names the key " + key + ": " + disabled.get(0));
+        String reason = Result.fields(disabled.get(0)).get("reason");
+        for (String word : words) {
+            assertTrue(reason.contains(word), "'" + word + "' in the reason: " + reason);
+        }
+        assertTrue(result.stdoutLines().stream().allMatch(l -> l.startsWith("started ") || l.startsWith("FAILURE ")
+                || l.startsWith("calls=")), "the program's own output, nothing else: " + story);
         assertEquals(0, result.eventCount("agent.started"), story);
         assertEquals(0, server.refreshRequests(), story);
         assertTrue(server.apiAuthorizations().stream().allMatch("Bearer placeholder"::equals),
