@@ -100,6 +100,33 @@ public final class AgentJvm {
         return this;
     }
 
+    /**
+     * A main class on exactly this class path, without the test classes: a program that brings its own
+     * class path and resources, as a real application does (see {@code HostIsolationTest}).
+     */
+    public AgentJvm classPath(List<Path> entries, String mainClass, Object... args) {
+        StringBuilder classPath = new StringBuilder();
+        for (Path entry : entries) {
+            classPath.append(classPath.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
+        }
+        List<String> command = new ArrayList<>(List.of("-cp", classPath.toString(), mainClass));
+        for (Object arg : args) {
+            command.add(String.valueOf(arg));
+        }
+        program = command;
+        return this;
+    }
+
+    /** {@code java [-javaagent:...] -jar <jar> args}: an executable application jar. */
+    public AgentJvm jar(Path jar, Object... args) {
+        List<String> command = new ArrayList<>(List.of("-jar", jar.toString()));
+        for (Object arg : args) {
+            command.add(String.valueOf(arg));
+        }
+        program = command;
+        return this;
+    }
+
     /** {@code java -jar <agent jar> args}: the command line. */
     public AgentJvm agentCli(String... args) {
         List<String> command = new ArrayList<>(List.of("-jar", agentJar().toString()));
