@@ -198,7 +198,8 @@ class TokenEndpointClientTest {
     @Test
     void expiresInForms() throws Exception {
         String[][] cases = {{"3600", "3600000"}, {"3600.5", "3600500"}, {"\"120\"", "120000"}, {"0", null},
-            {"-5", null}, {"\"soon\"", null}, {"null", null}, {"1e30", null}};
+            {"-5", null}, {"\"soon\"", null}, {"null", null}, {"1e30", null}, {"1e400", null}, {"-1e400", null},
+            {"99999999999999999999999999", null}, {"\"abc\"", null}, {"\"-5\"", null}, {"0.0001", null}};
         TokenEndpointClient client = client(ClientAuth.NONE, RequestFormat.FORM);
         for (String[] c : cases) {
             answer(200, "{\"access_token\":\"a\",\"expires_in\":" + c[0] + "}");
