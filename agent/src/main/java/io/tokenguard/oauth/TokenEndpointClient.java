@@ -27,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
@@ -87,8 +90,10 @@ public final class TokenEndpointClient {
         byte[] body = requestBody(refreshToken);
         HttpURLConnection connection = null;
         int status = 0;
+        Deadline deadline = null;
         try {
             connection = (HttpURLConnection) tokenUrl.toURL().openConnection();
+            deadline = Deadline.start(connection, timeoutMillis);
             connection.setRequestMethod("POST");
             connection.setConnectTimeout(timeoutMillis);
             connection.setReadTimeout(timeoutMillis);
@@ -111,10 +116,12 @@ public final class TokenEndpointClient {
                 out.write(body);
             }
             status = connection.getResponseCode();
+            deadline.check(status); // a connection closed under it may pass for a short but complete answer
             if (status < 100) {
                 throw new TokenEndpointException(0, "invalid_response", "not an HTTP response", false, null, null);
             }
             byte[] response = readBody(connection, status);
+            deadline.check(status);
             return interpret(status, connection.getContentType(), connection.getHeaderField("Retry-After"), response,
                     refreshToken, System.currentTimeMillis());
         } catch (SocketTimeoutException e) {
@@ -122,8 +129,14 @@ public final class TokenEndpointClient {
         } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
             throw transportFailure(status, "connect_failed", e, refreshToken);
         } catch (IOException e) {
+            if (deadline != null && deadline.passed()) {
+                throw deadline.failure(status, e);
+            }
             throw transportFailure(status, "io_error", e, refreshToken);
         } finally {
+            if (deadline != null) {
+                deadline.cancel();
+            }
             if (connection != null) {
                 connection.disconnect(); // one call every few hours: no point keeping the socket alive
             }
@@ -333,6 +346,64 @@ public final class TokenEndpointClient {
             return Math.max(0, at - nowMillis);
         } catch (DateTimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * A bound on the whole exchange. The connect and read timeouts bound each wait for a byte, so an
+     * endpoint that trickles its answer a byte at a time would hold the refresh (and every request
+     * waiting on it after its own refresh-timeout) for as long as it likes. When the bound passes, the
+     * connection is closed under the reading thread, which then fails at once.
+     */
+    private static final class Deadline {
+        /** One daemon thread, started on the first refresh and gone after a minute without one. */
+        private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+        private final ScheduledFuture<?> task;
+        private final int timeoutMillis;
+        private volatile boolean passed;
+
+        private Deadline(HttpURLConnection connection, int timeoutMillis) {
+            this.timeoutMillis = timeoutMillis;
+            task = TIMER.schedule(() -> {
+                passed = true;
+                connection.disconnect();
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+
+        static Deadline start(HttpURLConnection connection, int timeoutMillis) {
+            return new Deadline(connection, timeoutMillis);
+        }
+
+        boolean passed() {
+            return passed;
+        }
+
+        void check(int status) throws TokenEndpointException {
+            if (passed) {
+                throw failure(status, null);
+            }
+        }
+
+        TokenEndpointException failure(int status, Throwable cause) {
+            return new TokenEndpointException(status, "timeout", "no complete answer within " + timeoutMillis + " ms",
+                    false, null, cause);
+        }
+
+        void cancel() {
+            task.cancel(false);
+        }
+
+        private static ScheduledThreadPoolExecutor timer() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(null, r, "tokenguard-refresh-deadline", 0, false);
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setKeepAliveTime(60, TimeUnit.SECONDS);
+            timer.allowCoreThreadTimeOut(true);
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
         }
     }
 

@@ -323,6 +323,29 @@ class TokenEndpointClientTest {
         assertTrue(elapsedMs < 2_000, "took " + elapsedMs + " ms");
     }
 
+    /** Each byte within the read timeout, the whole answer never: the refresh still ends near the timeout. */
+    @Test
+    void anEndpointThatTricklesIsCutOffAtTheTimeout() {
+        responder = exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (int i = 0; i < 100; i++) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(100);
+            }
+            out.close();
+        };
+        TokenEndpointClient client = new TokenEndpointClient(url(), "id", null, ClientAuth.NONE, RequestFormat.FORM,
+                null, Duration.ofMillis(500));
+        long start = System.nanoTime();
+        TokenEndpointException e = failure(client);
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("timeout", e.error());
+        assertFalse(e.terminal());
+        assertTrue(elapsedMs < 5_000, "took " + elapsedMs + " ms of the 10 s the endpoint trickles");
+    }
+
     @Test
     void redirectsAreNotFollowed() {
         responder = exchange -> {

@@ -137,6 +137,18 @@ final class FaultyTokenEndpoint implements AutoCloseable {
         };
     }
 
+    /** Starts an answer, then sends one byte of a header line every 300 ms for {@code millis}. */
+    static Fault trickleFor(long millis) {
+        return (out, requestBody, requestContentType) -> {
+            out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1));
+            for (long end = System.currentTimeMillis() + millis; System.currentTimeMillis() < end; ) {
+                out.write('.');
+                out.flush();
+                Thread.sleep(300);
+            }
+        };
+    }
+
     /** Accepts the request and says nothing for {@code millis}. */
     static Fault silentFor(long millis) {
         return (out, requestBody, requestContentType) -> Thread.sleep(millis);
