@@ -110,7 +110,7 @@ public final class Events {
             // The log is never a reason to fail a request. Said once, straight to standard error: through
             // the sink it would fail again (or loop), and a broken log must not flood the host's output.
             if (sinkFailureReported.compareAndSet(false, true)) {
-                StandardError.once("agent.log_failed", "exception", logFailed.getClass().getName(),
+                StandardError.once(false, "agent.log_failed", "exception", logFailed.getClass().getName(),
                         "action", "events are dropped where the log fails; requests are guarded as before");
             }
         }

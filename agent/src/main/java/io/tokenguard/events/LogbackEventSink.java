@@ -67,7 +67,7 @@ public final class LogbackEventSink implements EventSink {
         String where = file == null ? "standard error" : file.toString();
         context.getStatusManager().add((StatusListener) status -> {
             if (status.getLevel() == Status.ERROR && failureReported.compareAndSet(false, true)) {
-                StandardError.once("agent.log_failed", "file", where, "exception",
+                StandardError.once(json, "agent.log_failed", "file", where, "exception",
                         status.getThrowable() == null ? "none" : status.getThrowable().getClass().getName(),
                         "message", status.getMessage(),
                         "action", "events are dropped while the log cannot be written; requests are guarded as before");

@@ -11,13 +11,15 @@ import java.util.Map;
 final class StandardError {
     private StandardError() {}
 
-    static void once(String event, String... keyValues) {
+    /** @param json the line as {@code log.format=json} writes it, else as {@code text} */
+    static void once(boolean json, String event, String... keyValues) {
         try {
             Map<String, Object> fields = new LinkedHashMap<>();
             for (int i = 0; i + 1 < keyValues.length; i += 2) {
                 fields.put(keyValues[i], keyValues[i + 1]);
             }
-            System.err.println(LogbackEventSink.text(Level.ERROR, event, fields));
+            System.err.println(json ? LogbackEventSink.json(Level.ERROR, event, fields)
+                    : LogbackEventSink.text(Level.ERROR, event, fields));
         } catch (RuntimeException | LinkageError ignored) {
             // Nowhere left to say it.
         }
