@@ -208,6 +208,22 @@ class TokenEndpointClientTest {
         }
     }
 
+    /** The token goes into a header: anything but visible ASCII is refused (OkHttp would throw at it). */
+    @Test
+    void accessTokensThatCannotGoInAHeaderAreRefused() throws Exception {
+        TokenEndpointClient client = client(ClientAuth.NONE, RequestFormat.FORM);
+        for (String bad : new String[] {"42", "[\"a\"]", "{}", "null", "true", "\"\"", "\"a b\"", "\"caf\u00e9\"",
+            "\"x\\r\\nX-Injected: 1\"", "\"tab\\there\"", "\"\\u2028\"", "\"\\u0085\""}) {
+            answer(200, "{\"access_token\":" + bad + ",\"expires_in\":3600}");
+            TokenEndpointException e = failure(client);
+            assertEquals("invalid_response", e.error(), bad);
+            assertFalse(e.terminal(), bad);
+        }
+        String jwtLike = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln_-~+/=";
+        answer(200, "{\"access_token\":\"" + jwtLike + "\"}");
+        assertEquals(jwtLike, client.refresh(REFRESH).accessToken());
+    }
+
     @Test
     void invalidGrantIsTerminal() {
         answer(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Refresh token not found or invalid\"}");
