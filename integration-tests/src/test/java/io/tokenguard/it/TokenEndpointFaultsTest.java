@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokenguard.demo.DemoAuthServer;
 import io.tokenguard.it.programs.StatusesProgram;
 import java.io.IOException;
@@ -160,6 +161,39 @@ class TokenEndpointFaultsTest extends ScenarioBase {
             }
         }
         assertAll(checks);
+    }
+
+    /**
+     * A token the file says expires in 8 s (the API accepts it for 10 minutes): from half its remaining life
+     * the agent refreshes ahead, the endpoint answers 503, and every request meanwhile goes out with the
+     * still-valid token and succeeds.
+     */
+    @org.junit.jupiter.api.Test
+    void whileRefreshesFailTheStillValidTokenKeepsBeingUsed() throws Exception {
+        DemoAuthServer server = server(600_000);
+        try (FaultyTokenEndpoint endpoint = new FaultyTokenEndpoint(FaultyTokenEndpoint.respond(503,
+                "application/json", "", "{\"error\":\"temporarily_unavailable\"}"))) {
+            ObjectNode file = JSON.createObjectNode();
+            io.tokenguard.demo.Grant grant = server.issueGrant();
+            file.put("access_token", grant.accessToken());
+            file.put("refresh_token", grant.refreshToken());
+            file.put("expires_at", System.currentTimeMillis() / 1000 + 8);
+            Path credentials = write("credentials.json", file);
+
+            Result result = agent(Jdk.current(), server, credentials).set("token-url", endpoint.url())
+                    .set("refresh-timeout", REFRESH_TIMEOUT)
+                    .main(StatusesProgram.class, server.apiUrl("/v1/valid"), THREADS, 5).run();
+
+            String story = "token endpoint hits at " + endpoint.hits() + "\n" + result.describe();
+            result.assertExitCode(0);
+            List<String> out = result.stdoutLines();
+            assertTrue(out.get(out.size() - 1).matches("^statuses=\\{200=\\d+} exceptions=0 slowest_ms=\\d+$"),
+                    "every request succeeded with the token it had: " + story);
+            assertTrue(result.events("token.refresh.started").stream().anyMatch(l -> l.contains("trigger=expiring")),
+                    story);
+            assertFalse(result.events("token.refresh.failed").isEmpty(), story);
+            assertEquals(0, result.eventCount("token.rejected"), story);
+        }
     }
 
     /** One child JVM against one faulty endpoint. */
