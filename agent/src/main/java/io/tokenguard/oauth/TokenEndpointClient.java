@@ -117,8 +117,9 @@ public final class TokenEndpointClient {
             if (status < 100) {
                 throw new TokenEndpointException(0, "invalid_response", "not an HTTP response", false, null, null);
             }
+            // No deadline check here: a complete body that came just as the deadline passed is still the
+            // answer, and may carry a rotated refresh token that must not be thrown away.
             byte[] response = readBody(connection, status);
-            deadline.check(status);
             return interpret(status, connection.getContentType(), connection.getHeaderField("Retry-After"), response,
                     refreshToken, System.currentTimeMillis());
         } catch (SocketTimeoutException e) {
