@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The vocabulary of lifecycle events (the public contract: users grep and alert on these names and
@@ -14,6 +15,7 @@ import java.util.Map;
 public final class Events {
     private final EventSink sink;
     private final Clock clock;
+    private final AtomicBoolean sinkFailureReported = new AtomicBoolean();
 
     public Events(EventSink sink, Clock clock) {
         this.sink = sink;
@@ -104,8 +106,13 @@ public final class Events {
         }
         try {
             sink.emit(level, event, fields);
-        } catch (RuntimeException logFailed) {
-            // The log is never a reason to fail a request.
+        } catch (RuntimeException | LinkageError | StackOverflowError logFailed) {
+            // The log is never a reason to fail a request. Said once, straight to standard error: through
+            // the sink it would fail again (or loop), and a broken log must not flood the host's output.
+            if (sinkFailureReported.compareAndSet(false, true)) {
+                StandardError.once(false, "agent.log_failed", "exception", logFailed.getClass().getName(),
+                        "action", "events are dropped where the log fails; requests are guarded as before");
+            }
         }
     }
 }

@@ -9,11 +9,14 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes events through a Logback context of the agent's own, configured here in code. It never runs
@@ -59,6 +62,17 @@ public final class LogbackEventSink implements EventSink {
         encoder.setLayout(layout);
         encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
+        // Logback keeps its own I/O failures (a full disk, /dev/full) to itself; tell the user once.
+        AtomicBoolean failureReported = new AtomicBoolean();
+        String where = file == null ? "standard error" : file.toString();
+        context.getStatusManager().add((StatusListener) status -> {
+            if (status.getLevel() == Status.ERROR && failureReported.compareAndSet(false, true)) {
+                StandardError.once(json, "agent.log_failed", "file", where, "exception",
+                        status.getThrowable() == null ? "none" : status.getThrowable().getClass().getName(),
+                        "message", status.getMessage(),
+                        "action", "events are dropped while the log cannot be written; requests are guarded as before");
+            }
+        });
         appender.setContext(context);
         appender.setName("tokenguard");
         appender.setEncoder(encoder);

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RequestGuard {
     /** The status that means the token was not accepted (RFC 6750 §3.1 {@code invalid_token}). */
     public static final int UNAUTHORIZED = 401;
+    /** The {@code instrumentation} field of {@code agent.internal_error} when the token core itself failed. */
+    private static final String CORE = "token-core";
 
     private final HostMatcher hosts;
     private final String header;
@@ -151,14 +153,36 @@ public final class RequestGuard {
         return maxReplayBytes;
     }
 
-    /** See {@link TokenManager#tokenForRequest()}. */
+    /**
+     * See {@link TokenManager#tokenForRequest()}. Null (the request passes through untouched) also when the
+     * core itself fails: every method a request calls here catches the agent's own faults, so that no
+     * instrumentation depends on catching them right.
+     */
     public Token tokenForRequest() {
-        TokenManager tokens = tokens();
-        return tokens == null ? null : tokens.tokenForRequest();
+        try {
+            TokenManager tokens = tokens();
+            return tokens == null ? null : tokens.tokenForRequest();
+        } catch (RuntimeException e) {
+            internalFailure(CORE, e);
+            return null;
+        }
     }
 
     /** Null token (the request passes through) when the agent is not ready within {@code refresh-timeout}. */
     public CompletableFuture<Token> tokenForRequestAsync() {
+        try {
+            return startTokenForRequestAsync().exceptionally(this::noToken);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(noToken(e));
+        }
+    }
+
+    private Token noToken(Throwable failure) {
+        internalFailure(CORE, failure);
+        return null;
+    }
+
+    private CompletableFuture<Token> startTokenForRequestAsync() {
         if (ready.isDone()) {
             TokenManager tokens = ready.getNow(null);
             return tokens == null ? CompletableFuture.completedFuture(null) : tokens.tokenForRequestAsync();
@@ -175,7 +199,12 @@ public final class RequestGuard {
      */
     public Token rejected(RequestInfo request, int status, Token used) {
         events.tokenRejected(request, status, used);
-        Token fresh = tokens().tokenAfterRejection(used);
+        Token fresh;
+        try {
+            fresh = tokens().tokenAfterRejection(used);
+        } catch (RuntimeException e) {
+            fresh = noToken(e);
+        }
         if (fresh == null) {
             events.requestNotRetried(request, "refresh-failed");
         }
@@ -185,7 +214,13 @@ public final class RequestGuard {
     /** Non-blocking form of {@link #rejected}: the future completes with null when there is no token. */
     public CompletableFuture<Token> rejectedAsync(RequestInfo request, int status, Token used) {
         events.tokenRejected(request, status, used);
-        return tokens().tokenAfterRejectionAsync(used).thenApply(fresh -> {
+        CompletableFuture<Token> refreshed;
+        try {
+            refreshed = tokens().tokenAfterRejectionAsync(used).exceptionally(this::noToken);
+        } catch (RuntimeException e) {
+            refreshed = CompletableFuture.completedFuture(noToken(e));
+        }
+        return refreshed.thenApply(fresh -> {
             if (fresh == null) {
                 events.requestNotRetried(request, "refresh-failed");
             }
@@ -206,7 +241,11 @@ public final class RequestGuard {
     /** The request got a 401 but its body cannot be sent again: the caller gets the 401. */
     public void bodyNotReplayable(RequestInfo request, int status, Token used) {
         events.tokenRejected(request, status, used);
-        tokens().tokenAfterRejectionAsync(used); // still refresh, so that the next request succeeds
+        try {
+            tokens().tokenAfterRejectionAsync(used); // still refresh, so that the next request succeeds
+        } catch (RuntimeException e) {
+            internalFailure(CORE, e);
+        }
         events.requestNotRetried(request, "body-not-replayable");
     }
 

@@ -42,6 +42,7 @@ public final class TokenEndpointClient {
     // RFC 6749 §5.2: error codes are printable ASCII without '"' and '\'. Anything else is not a code.
     private static final Pattern ERROR_CODE = Pattern.compile("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}]");
+    private static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
 
     private final URI tokenUrl;
     private final String clientId;
@@ -86,8 +87,10 @@ public final class TokenEndpointClient {
         byte[] body = requestBody(refreshToken);
         HttpURLConnection connection = null;
         int status = 0;
+        ExchangeDeadline deadline = null;
         try {
             connection = (HttpURLConnection) tokenUrl.toURL().openConnection();
+            deadline = ExchangeDeadline.start(connection, timeoutMillis);
             connection.setRequestMethod("POST");
             connection.setConnectTimeout(timeoutMillis);
             connection.setReadTimeout(timeoutMillis);
@@ -110,21 +113,28 @@ public final class TokenEndpointClient {
                 out.write(body);
             }
             status = connection.getResponseCode();
+            deadline.check(status); // a connection closed under it may pass for a short but complete answer
             if (status < 100) {
                 throw new TokenEndpointException(0, "invalid_response", "not an HTTP response", false, null, null);
             }
+            // No deadline check here: a complete body that came just as the deadline passed is still the
+            // answer, and may carry a rotated refresh token that must not be thrown away.
             byte[] response = readBody(connection, status);
-            if (status / 100 == 2) {
-                return success(status, response);
-            }
-            throw failure(status, response, connection.getHeaderField("Retry-After"), refreshToken);
+            return interpret(status, connection.getContentType(), connection.getHeaderField("Retry-After"), response,
+                    refreshToken, System.currentTimeMillis());
         } catch (SocketTimeoutException e) {
             throw transportFailure(status, "timeout", e, refreshToken);
         } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
             throw transportFailure(status, "connect_failed", e, refreshToken);
         } catch (IOException e) {
+            if (deadline != null && deadline.passed()) {
+                throw deadline.failure(status, e);
+            }
             throw transportFailure(status, "io_error", e, refreshToken);
         } finally {
+            if (deadline != null) {
+                deadline.cancel();
+            }
             if (connection != null) {
                 connection.disconnect(); // one call every few hours: no point keeping the socket alive
             }
@@ -173,17 +183,43 @@ public final class TokenEndpointClient {
         }
     }
 
-    private static TokenResponse success(int status, byte[] body) throws TokenEndpointException {
+    /**
+     * The whole reading of an answer, a pure function of what came over the wire (so that it can be fuzzed
+     * without a socket): a token, or a {@link TokenEndpointException}, never anything else.
+     *
+     * @param body null when there was none or it was too large
+     */
+    TokenResponse interpret(int status, String contentType, String retryAfter, byte[] body, String refreshToken,
+            long nowMillis) throws TokenEndpointException {
+        try {
+            if (status / 100 == 2) {
+                return success(status, contentType, body);
+            }
+            throw failure(status, body, retryAfter, refreshToken, nowMillis);
+        } catch (RuntimeException unexpected) {
+            // A parser corner we did not foresee must cost one refresh attempt, not the host's request.
+            throw new TokenEndpointException(status, "invalid_response", "unreadable answer ("
+                    + unexpected.getClass().getSimpleName() + ")", false, null, null);
+        }
+    }
+
+    private static TokenResponse success(int status, String contentType, byte[] body) throws TokenEndpointException {
         JsonNode root = parseObject(body);
-        JsonNode accessToken = root == null ? null : root.get("access_token");
+        if (root == null) {
+            // Typically a proxy's or load balancer's HTML page: transient, never a reason to give up the grant.
+            throw new TokenEndpointException(status, "invalid_response", "the answer is not a JSON object"
+                    + describeContentType(contentType), false, null, null);
+        }
+        JsonNode accessToken = root.get("access_token");
         if (accessToken == null || !accessToken.isTextual() || accessToken.textValue().isEmpty()) {
             throw new TokenEndpointException(status, "invalid_response", "no access_token in the response", false,
                     null, null);
         }
-        // The token goes into HTTP headers, where a line break would inject headers of its own.
-        if (CONTROL.matcher(accessToken.textValue()).find()) {
-            throw new TokenEndpointException(status, "invalid_response", "access_token contains control characters",
-                    false, null, null);
+        // The token goes into HTTP headers: a line break would inject headers of its own, and clients such
+        // as OkHttp throw at anything outside visible ASCII (RFC 6750 b64token is a subset of it).
+        if (!TOKEN_CHARS.matcher(accessToken.textValue()).matches()) {
+            throw new TokenEndpointException(status, "invalid_response",
+                    "access_token contains characters not allowed in an HTTP header", false, null, null);
         }
         JsonNode refreshToken = root.get("refresh_token");
         JsonNode scope = root.get("scope");
@@ -192,11 +228,20 @@ public final class TokenEndpointClient {
                 expiresInMillis(root.get("expires_in")), scope != null && scope.isTextual() ? scope.textValue() : null);
     }
 
-    /** Seconds, integral or not, as a number or a numeric string; unusable values mean "unknown". */
+    /**
+     * Seconds, integral or not, as a number or a numeric string; unusable values mean "unknown".
+     *
+     * <p>Zero and negative values are "unknown" too, deliberately. Read literally they would make a token
+     * that is expired on arrival: every request would then wait for a refresh that yields another such
+     * token, a refresh loop against the endpoint. As "unknown" the token is used until the API rejects it,
+     * and that 401 leads to one single-flight refresh, as for a server that never says {@code expires_in}.
+     */
     static Long expiresInMillis(JsonNode node) {
         BigDecimal seconds;
         if (node == null) {
             return null;
+        } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            return null; // 1e400 is read as infinity, which has no decimal value
         } else if (node.isNumber()) {
             seconds = node.decimalValue();
         } else if (node.isTextual() && node.textValue().trim().matches("[0-9]{1,12}(\\.[0-9]{1,9})?")) {
@@ -211,7 +256,16 @@ public final class TokenEndpointClient {
         return millis > 0 ? millis : null;
     }
 
-    private TokenEndpointException failure(int status, byte[] body, String retryAfter, String refreshToken) {
+    private static String describeContentType(String contentType) {
+        if (contentType == null) {
+            return " (no content type)";
+        }
+        String printable = contentType.replaceAll("[^\\x20-\\x7E]", "?");
+        return " (content type " + (printable.length() > 60 ? printable.substring(0, 60) : printable) + ")";
+    }
+
+    private TokenEndpointException failure(int status, byte[] body, String retryAfter, String refreshToken,
+            long nowMillis) {
         String error = null;
         String description = null;
         JsonNode root = parseObject(body);
@@ -231,7 +285,7 @@ public final class TokenEndpointClient {
         }
         boolean terminal = status == 401 || (status == 400 && TERMINAL_ERRORS.contains(error));
         return new TokenEndpointException(status, error, redact(description, refreshToken), terminal,
-                retryAfterMillis(retryAfter, System.currentTimeMillis()), null);
+                retryAfterMillis(retryAfter, nowMillis), null);
     }
 
     private TokenEndpointException transportFailure(int status, String error, IOException e, String refreshToken) {

@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -74,6 +75,7 @@ public final class TokenManager {
     private volatile Token current;
     private volatile long refreshAtMillis = Long.MAX_VALUE;
     private final AtomicLong nextStampCheckMillis = new AtomicLong();
+    private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
     private volatile FileStamp knownStamp;
 
     // Guarded by lock.
@@ -236,7 +238,10 @@ public final class TokenManager {
         try {
             outcome = refreshUnderLock(trigger, basis);
         } catch (RuntimeException | Error internal) {
-            events.error("agent.internal_error", "where", "refresh", "exception", internal.getClass().getName());
+            // Our own fault (say, the store's file system throws): the same backoff as a failed refresh, so
+            // that it costs one attempt per window and one log line, not one of each per request.
+            nextBackoff(null);
+            internalFailure("refresh", internal);
         } finally {
             synchronized (lock) {
                 inflight = null;
@@ -444,7 +449,13 @@ public final class TokenManager {
         if (now < next || !nextStampCheckMillis.compareAndSet(next, now + STAMP_CHECK_INTERVAL_MS)) {
             return;
         }
-        FileStamp stamp = store.stamp();
+        FileStamp stamp;
+        try {
+            stamp = store.stamp();
+        } catch (RuntimeException internal) {
+            internalFailure("store-watch", internal); // the request goes on with the token it has
+            return;
+        }
         if (!stamp.equals(knownStamp)) {
             knownStamp = stamp;
             try {
@@ -456,6 +467,22 @@ public final class TokenManager {
     }
 
     private void reloadChangedStore() {
+        try {
+            adoptChangedStore();
+        } catch (RuntimeException internal) {
+            internalFailure("store-watch", internal); // on our own thread: never the JVM's default handler
+        }
+    }
+
+    /** Written once: a fault that repeats on every request must not flood the log. */
+    private void internalFailure(String where, Throwable failure) {
+        if (internalFailureLogged.compareAndSet(false, true)) {
+            events.error("agent.internal_error", "where", where, "exception", failure.getClass().getName(),
+                    "action", "the current token stays in use; refreshes are retried after a backoff");
+        }
+    }
+
+    private void adoptChangedStore() {
         StoredCredentials stored;
         try {
             stored = store.read();

@@ -198,13 +198,30 @@ class TokenEndpointClientTest {
     @Test
     void expiresInForms() throws Exception {
         String[][] cases = {{"3600", "3600000"}, {"3600.5", "3600500"}, {"\"120\"", "120000"}, {"0", null},
-            {"-5", null}, {"\"soon\"", null}, {"null", null}, {"1e30", null}};
+            {"-5", null}, {"\"soon\"", null}, {"null", null}, {"1e30", null}, {"1e400", null}, {"-1e400", null},
+            {"99999999999999999999999999", null}, {"\"abc\"", null}, {"\"-5\"", null}, {"0.0001", null}};
         TokenEndpointClient client = client(ClientAuth.NONE, RequestFormat.FORM);
         for (String[] c : cases) {
             answer(200, "{\"access_token\":\"a\",\"expires_in\":" + c[0] + "}");
             Long expected = c[1] == null ? null : Long.valueOf(c[1]);
             assertEquals(expected, client.refresh(REFRESH).expiresInMillis(), c[0]);
         }
+    }
+
+    /** The token goes into a header: anything but visible ASCII is refused (OkHttp would throw at it). */
+    @Test
+    void accessTokensThatCannotGoInAHeaderAreRefused() throws Exception {
+        TokenEndpointClient client = client(ClientAuth.NONE, RequestFormat.FORM);
+        for (String bad : new String[] {"42", "[\"a\"]", "{}", "null", "true", "\"\"", "\"a b\"", "\"caf\u00e9\"",
+            "\"x\\r\\nX-Injected: 1\"", "\"tab\\there\"", "\"\\u2028\"", "\"\\u0085\""}) {
+            answer(200, "{\"access_token\":" + bad + ",\"expires_in\":3600}");
+            TokenEndpointException e = failure(client);
+            assertEquals("invalid_response", e.error(), bad);
+            assertFalse(e.terminal(), bad);
+        }
+        String jwtLike = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln_-~+/=";
+        answer(200, "{\"access_token\":\"" + jwtLike + "\"}");
+        assertEquals(jwtLike, client.refresh(REFRESH).accessToken());
     }
 
     @Test
@@ -320,6 +337,29 @@ class TokenEndpointClientTest {
         assertEquals(0, e.status());
         assertFalse(e.terminal());
         assertTrue(elapsedMs < 2_000, "took " + elapsedMs + " ms");
+    }
+
+    /** Each byte within the read timeout, the whole answer never: the refresh still ends near the timeout. */
+    @Test
+    void anEndpointThatTricklesIsCutOffAtTheTimeout() {
+        responder = exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (int i = 0; i < 100; i++) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(100);
+            }
+            out.close();
+        };
+        TokenEndpointClient client = new TokenEndpointClient(url(), "id", null, ClientAuth.NONE, RequestFormat.FORM,
+                null, Duration.ofMillis(500));
+        long start = System.nanoTime();
+        TokenEndpointException e = failure(client);
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("timeout", e.error());
+        assertFalse(e.terminal());
+        assertTrue(elapsedMs < 5_000, "took " + elapsedMs + " ms of the 10 s the endpoint trickles");
     }
 
     @Test
