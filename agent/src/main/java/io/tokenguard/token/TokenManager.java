@@ -77,6 +77,8 @@ public final class TokenManager {
     private final AtomicLong nextStampCheckMillis = new AtomicLong();
     private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
     private volatile FileStamp knownStamp;
+    /** The store changed into something unreadable: reported if it stays so (not a write caught midway). */
+    private volatile Unreadable unreadable;
 
     // Guarded by lock.
     private CompletableFuture<Token> inflight;
@@ -463,6 +465,35 @@ public final class TokenManager {
             } catch (RuntimeException rejected) {
                 // shutting down
             }
+            return;
+        }
+        reportIfStillUnreadable(stamp, now);
+    }
+
+    /**
+     * A change of the store that could not be read is reported once it has stayed as it is for a stamp
+     * check: a writer caught midway (a file truncated, then written) changes it again within that time.
+     */
+    private void reportIfStillUnreadable(FileStamp stamp, long now) {
+        Unreadable seen = unreadable;
+        if (seen == null || !seen.stamp.equals(stamp) || now - seen.atMillis < STAMP_CHECK_INTERVAL_MS) {
+            return;
+        }
+        unreadable = null;
+        events.credentialsInvalid(store.file().toString(), seen.failure.code(), seen.failure.getMessage()
+                + "; the file changed into this while the program ran; tokenguard keeps using the tokens it has"
+                + " and reads the file again when it changes");
+    }
+
+    private static final class Unreadable {
+        final FileStamp stamp;
+        final CredentialsException failure;
+        final long atMillis;
+
+        Unreadable(FileStamp stamp, CredentialsException failure, long atMillis) {
+            this.stamp = stamp;
+            this.failure = failure;
+            this.atMillis = atMillis;
         }
     }
 
@@ -487,8 +518,11 @@ public final class TokenManager {
         try {
             stored = store.read();
         } catch (CredentialsException e) {
-            return; // a half-written or removed file: keep what we have, look again on the next change
+            // Maybe a write caught midway: keep what we have; say so if it stays like this.
+            unreadable = new Unreadable(knownStamp, e, clock.millis());
+            return;
         }
+        unreadable = null;
         knownStamp = stored.stamp();
         Token token = stored.token();
         Token mine = current;

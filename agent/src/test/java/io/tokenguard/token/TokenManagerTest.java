@@ -1,5 +1,6 @@
 package io.tokenguard.token;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -244,6 +245,36 @@ class TokenManagerTest {
         assertTrue(server.isLiveAccessToken(retry.accessToken()));
         assertEquals(0, sink.named("credentials.invalid").size());
         assertTrue(Files.readString(file).contains(server.newestRefreshToken()), "the new refresh token saved");
+    }
+
+    /**
+     * The file turns into broken JSON while the program runs: once it has stayed so for a stamp check, one
+     * {@code credentials.invalid} says what is wrong, the token in memory stays in use, and nothing is written.
+     */
+    @Test
+    void aFileBrokenWhileRunningIsReportedOnceAndTheTokenStaysInUse() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        tokens.load();
+        Files.writeString(file, "{\"access_token\": \"half-writ");
+        byte[] broken = Files.readAllBytes(file);
+
+        long deadline = System.currentTimeMillis() + 8000;
+        while (sink.named("credentials.invalid").isEmpty() && System.currentTimeMillis() < deadline) {
+            assertEquals(grant.accessToken(), tokens.tokenForRequest().accessToken(), "the token in memory is used");
+            Thread.sleep(50);
+        }
+        for (int i = 0; i < 30; i++) { // more stamp checks: no second report for the same file
+            tokens.tokenForRequest();
+            Thread.sleep(50);
+        }
+
+        assertEquals(1, sink.named("credentials.invalid").size(), "reported once: " + sink.named("credentials.invalid"));
+        String event = sink.named("credentials.invalid").get(0).toString();
+        assertTrue(event.contains("invalid_json") && event.contains("keeps using the tokens it has"), event);
+        assertArrayEquals(broken, Files.readAllBytes(file), "the agent did not touch the broken file");
+        assertEquals(grant.accessToken(), tokens.tokenForRequest().accessToken());
     }
 
     @Test
