@@ -71,8 +71,18 @@ public final class Events {
 
     /** reason: {@code body-not-replayable}, {@code retry-rejected} or {@code refresh-failed}. */
     public void requestNotRetried(RequestInfo request, String reason) {
-        emit(Level.WARN, "request.not_retried", "host", request.host(), "method", request.method(),
-                "path", request.path(), "reason", reason, "client", request.client());
+        requestNotRetried(request, reason, 0);
+    }
+
+    /** @param suppressed rejected requests left out of the log before this one (while credentials are dead) */
+    public void requestNotRetried(RequestInfo request, String reason, int suppressed) {
+        if (suppressed > 0) {
+            emit(Level.WARN, "request.not_retried", "host", request.host(), "method", request.method(),
+                    "path", request.path(), "reason", reason, "client", request.client(), "suppressed", suppressed);
+        } else {
+            emit(Level.WARN, "request.not_retried", "host", request.host(), "method", request.method(),
+                    "path", request.path(), "reason", reason, "client", request.client());
+        }
     }
 
     public void credentialsInvalid(String file, String error, String message) {

@@ -33,6 +33,7 @@ public final class RequestGuard {
     /** The token manager, once the agent's start on its background thread has loaded the credentials. */
     private final CompletableFuture<TokenManager> ready = new CompletableFuture<>();
     private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
+    private final DeadCredentialsLog deadLog = new DeadCredentialsLog();
     /** The access tokens most recently put on requests, newest first: what a stray header is checked against. */
     private final String[] injected = new String[INJECTED_REMEMBERED];
     private volatile boolean disabled;
@@ -198,22 +199,42 @@ public final class RequestGuard {
      * for the token to retry with; null when there is none (then {@code request.not_retried} is written).
      */
     public Token rejected(RequestInfo request, int status, Token used) {
-        events.tokenRejected(request, status, used);
+        int leftOut = logAdmission(used);
+        if (leftOut >= 0) {
+            events.tokenRejected(request, status, used);
+        }
         Token fresh;
         try {
             fresh = tokens().tokenAfterRejection(used);
         } catch (RuntimeException e) {
             fresh = noToken(e);
         }
-        if (fresh == null) {
-            events.requestNotRetried(request, "refresh-failed");
+        if (fresh == null && leftOut >= 0) {
+            events.requestNotRetried(request, "refresh-failed", leftOut);
         }
         return fresh;
     }
 
+    /**
+     * 0 to log a rejected request as usual; while the credentials are dead, how many were left out of the
+     * log before this one, or -1 to leave this one out too ({@link DeadCredentialsLog}).
+     */
+    private int logAdmission(Token used) {
+        try {
+            TokenManager tokens = ready.getNow(null);
+            return tokens != null && tokens.credentialsDead(used) ? deadLog.admit(System.currentTimeMillis()) : 0;
+        } catch (RuntimeException e) {
+            internalFailure(CORE, e);
+            return 0;
+        }
+    }
+
     /** Non-blocking form of {@link #rejected}: the future completes with null when there is no token. */
     public CompletableFuture<Token> rejectedAsync(RequestInfo request, int status, Token used) {
-        events.tokenRejected(request, status, used);
+        int leftOut = logAdmission(used);
+        if (leftOut >= 0) {
+            events.tokenRejected(request, status, used);
+        }
         CompletableFuture<Token> refreshed;
         try {
             refreshed = tokens().tokenAfterRejectionAsync(used).exceptionally(this::noToken);
@@ -221,8 +242,8 @@ public final class RequestGuard {
             refreshed = CompletableFuture.completedFuture(noToken(e));
         }
         return refreshed.thenApply(fresh -> {
-            if (fresh == null) {
-                events.requestNotRetried(request, "refresh-failed");
+            if (fresh == null && leftOut >= 0) {
+                events.requestNotRetried(request, "refresh-failed", leftOut);
             }
             return fresh;
         });

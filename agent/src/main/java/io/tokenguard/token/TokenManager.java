@@ -190,6 +190,15 @@ public final class TokenManager {
         return bounded(refresh(Trigger.EXPIRED, token)).thenApply(fresh -> fresh != null ? fresh : token);
     }
 
+    /**
+     * Whether a 401 for {@code rejected} cannot lead to a retry because the credentials are dead: the server
+     * refused this token's refresh token, and the store has offered nothing newer since.
+     */
+    public boolean credentialsDead(Token rejected) {
+        Token token = current;
+        return token != null && rejected != null && token.sameAccessToken(rejected) && isDead(token);
+    }
+
     /** Blocking: the token to retry with after {@code rejected} got a 401, or null when there is none. */
     public Token tokenAfterRejection(Token rejected) {
         return await(afterRejection(rejected));

@@ -123,4 +123,37 @@ class GuardedCallsTest {
         assertEquals("retry-rejected", sink.named("request.not_retried").get(0).fields.get("reason"),
                 "a second 401 is not retried again");
     }
+
+    /**
+     * The grant dies: the first rejections are written as usual, then, while nobody logs in, one rejected
+     * request per interval instead of two lines for every request.
+     */
+    @Test
+    void whileTheCredentialsAreDeadTheLogIsNotFlooded() throws Exception {
+        GuardedCall first = guarded();
+        String token = first.headerValue().substring("Bearer ".length());
+        server.revokeFamilyOf(server.newestRefreshToken());
+        assertFalse(first.retryAfter(401, true), "the refresh token is dead");
+        assertEquals(1, sink.named("credentials.invalid").size());
+        for (int i = 0; i < 100; i++) {
+            assertFalse(guarded().retryAfter(401, true), "every later request gets its 401 at once");
+        }
+
+        assertEquals(2, sink.named("token.rejected").size(), "the first rejection, then one per interval: "
+                + sink.named("token.rejected"));
+        assertEquals(2, sink.named("request.not_retried").size());
+        assertEquals(1, server.invalidGrants(), "the dead refresh token was sent once");
+        assertFalse(sink.named("token.rejected").toString().contains(token));
+    }
+
+    @Test
+    void theDeadCredentialsLogCountsWhatItLeftOut() {
+        DeadCredentialsLog log = new DeadCredentialsLog();
+        assertEquals(0, log.admit(1_000), "the first is written");
+        for (int i = 0; i < 41; i++) {
+            assertEquals(-1, log.admit(1_000 + i * 200), "left out within the interval");
+        }
+        assertEquals(41, log.admit(1_000 + DeadCredentialsLog.INTERVAL_MS), "the next line counts them");
+        assertEquals(-1, log.admit(1_001 + DeadCredentialsLog.INTERVAL_MS));
+    }
 }

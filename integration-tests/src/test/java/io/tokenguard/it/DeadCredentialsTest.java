@@ -121,6 +121,18 @@ class DeadCredentialsTest extends ScenarioBase {
         }
         assertTrue(deadSeconds >= 3, "the program kept getting answers through the dead period (" + deadSeconds
                 + " whole seconds of 401s): " + story);
+        // ...and the log was not flooded: the two requests in flight when the grant died, then a line for one
+        // rejected request per 10 s, not two lines for every request.
+        int deadCalls = 0;
+        for (Map.Entry<Long, Map<Integer, Integer>> second : perSecond.entrySet()) {
+            if (second.getKey() * 1000 > invalidAt && second.getKey() * 1000 < loginAt) {
+                deadCalls += second.getValue().getOrDefault(401, 0);
+            }
+        }
+        long deadLines = result.events("request.not_retried").stream()
+                .filter(line -> millisOf(line) > invalidAt && millisOf(line) < loginAt).count();
+        assertTrue(deadCalls >= 20 && deadLines <= 2 + (loginAt - invalidAt) / 10_000 + 1, deadCalls
+                + " rejected calls while dead, " + deadLines + " request.not_retried lines: " + story);
 
         // The login is picked up by the same process, once, and every call succeeds again.
         long changedAt = millisOf(result.onlyEvent("credentials.changed", "INFO"));
