@@ -18,13 +18,9 @@ import io.tokenguard.instrumentation.apache5.Apache5Instrumentation;
 import io.tokenguard.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import io.tokenguard.instrumentation.okhttp.OkHttpInstrumentation;
 import io.tokenguard.instrumentation.urlconnection.UrlConnectionInstrumentation;
-import io.tokenguard.oauth.ClientAuth;
-import io.tokenguard.oauth.RequestFormat;
 import io.tokenguard.oauth.TokenEndpointClient;
 import io.tokenguard.store.CredentialPermissions;
 import io.tokenguard.store.CredentialStore;
-import io.tokenguard.store.ExpiryFormat;
-import io.tokenguard.store.RefreshLock;
 import io.tokenguard.token.AgentThreads;
 import io.tokenguard.token.Token;
 import io.tokenguard.token.TokenManager;
@@ -36,7 +32,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -141,17 +136,11 @@ public final class Agent {
             events.warning("config.warning", "message", warning);
         }
         Clock clock = Clock.systemUTC();
-        CredentialStore store = new CredentialStore(settings.credentialsFile(), settings.accessTokenPointer(),
-                settings.refreshTokenPointer(), settings.expiresAtPointer(),
-                settings.expiresAtMillisWhenAbsent() ? ExpiryFormat.EPOCH_MILLIS : ExpiryFormat.EPOCH_SECONDS, clock);
-        TokenEndpointClient endpoint = settings.tokenUrl() == null ? null
-                : new TokenEndpointClient(settings.tokenUrl(), settings.clientId(), settings.clientSecret(),
-                        ClientAuth.valueOf(settings.clientAuth().toUpperCase(Locale.ROOT)),
-                        RequestFormat.valueOf(settings.tokenRequestFormat().toUpperCase(Locale.ROOT)),
-                        settings.scope(), settings.refreshTimeout());
+        CredentialStore store = CoreFromSettings.credentialStore(settings, clock);
+        TokenEndpointClient endpoint = CoreFromSettings.tokenEndpoint(settings);
         TokenManager tokens = new TokenManager(store, endpoint, events, clock, settings.refreshSkew(),
                 settings.refreshTimeout(), settings.reloginHint(), AgentThreads.single("refresh"))
-                .withRefreshLock(new RefreshLock(settings.credentialsFile(), settings.lockDirs()))
+                .withRefreshLock(CoreFromSettings.refreshLock(settings))
                 .discardingDeadCredentials("discard".equals(settings.onInvalidGrant()));
         Token loaded = tokens.load();
         warnIfOpenToOthers(settings.credentialsFile(), events);

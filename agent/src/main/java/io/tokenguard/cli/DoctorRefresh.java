@@ -2,15 +2,12 @@ package io.tokenguard.cli;
 
 import io.tokenguard.cli.Doctor.Line;
 import io.tokenguard.cli.Doctor.Status;
+import io.tokenguard.agent.CoreFromSettings;
 import io.tokenguard.config.Settings;
 import io.tokenguard.events.EventSink;
 import io.tokenguard.events.Events;
-import io.tokenguard.oauth.ClientAuth;
-import io.tokenguard.oauth.RequestFormat;
 import io.tokenguard.oauth.TokenEndpointClient;
 import io.tokenguard.store.CredentialStore;
-import io.tokenguard.store.ExpiryFormat;
-import io.tokenguard.store.RefreshLock;
 import io.tokenguard.token.AgentThreads;
 import io.tokenguard.token.Fingerprint;
 import io.tokenguard.token.Token;
@@ -20,7 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
@@ -34,22 +30,17 @@ final class DoctorRefresh {
     private DoctorRefresh() {}
 
     static CredentialStore store(Settings settings, Clock clock) {
-        return new CredentialStore(settings.credentialsFile(), settings.accessTokenPointer(),
-                settings.refreshTokenPointer(), settings.expiresAtPointer(),
-                settings.expiresAtMillisWhenAbsent() ? ExpiryFormat.EPOCH_MILLIS : ExpiryFormat.EPOCH_SECONDS, clock);
+        return CoreFromSettings.credentialStore(settings, clock);
     }
 
     static List<Line> run(Settings settings, Clock clock) {
         Recorder recorder = new Recorder();
-        TokenEndpointClient endpoint = new TokenEndpointClient(settings.tokenUrl(), settings.clientId(),
-                settings.clientSecret(), ClientAuth.valueOf(settings.clientAuth().toUpperCase(Locale.ROOT)),
-                RequestFormat.valueOf(settings.tokenRequestFormat().toUpperCase(Locale.ROOT)), settings.scope(),
-                settings.refreshTimeout());
+        TokenEndpointClient endpoint = CoreFromSettings.tokenEndpoint(settings);
         ExecutorService thread = AgentThreads.single("doctor-refresh");
         try {
             TokenManager tokens = new TokenManager(store(settings, clock), endpoint, new Events(recorder, clock), clock,
                     settings.refreshSkew(), settings.refreshTimeout(), settings.reloginHint(), thread)
-                    .withRefreshLock(new RefreshLock(settings.credentialsFile(), settings.lockDirs()));
+                    .withRefreshLock(CoreFromSettings.refreshLock(settings));
             Token before = tokens.load();
             if (before == null) {
                 return Line.of(Status.FAIL, "refresh", "the credentials file is not usable", "see the lines above");

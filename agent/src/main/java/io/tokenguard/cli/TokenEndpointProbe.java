@@ -2,21 +2,16 @@ package io.tokenguard.cli;
 
 import io.tokenguard.cli.Doctor.Line;
 import io.tokenguard.cli.Doctor.Status;
+import io.tokenguard.agent.CoreFromSettings;
 import io.tokenguard.config.Settings;
+import io.tokenguard.oauth.TokenEndpointClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -26,38 +21,13 @@ import javax.net.ssl.SSLException;
  * failure is the problem the agent would meet at its first refresh.
  */
 final class TokenEndpointProbe {
-    private static final Pattern ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64})\"");
-
     private TokenEndpointProbe() {}
 
     static List<Line> probe(Settings settings) {
         URI url = settings.tokenUrl();
-        boolean json = "json".equals(settings.tokenRequestFormat());
-        String clientId = settings.clientId();
-        byte[] body = (json
-                ? "{\"grant_type\":\"refresh_token\"" + (clientId == null ? "" : ",\"client_id\":\"" + jsonEscape(clientId) + "\"") + "}"
-                : "grant_type=refresh_token" + (clientId == null ? "" : "&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)))
-                .getBytes(StandardCharsets.UTF_8);
-        int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.refreshTimeout().toMillis()));
-        HttpURLConnection connection = null;
         try {
-            connection = (HttpURLConnection) url.toURL().openConnection();
-            connection.setRequestMethod("POST");
-            connection.setConnectTimeout(timeout);
-            connection.setReadTimeout(timeout);
-            connection.setInstanceFollowRedirects(false); // as the agent: a redirect is reported, never followed
-            connection.setUseCaches(false);
-            connection.setDoOutput(true);
-            connection.setFixedLengthStreamingMode(body.length);
-            connection.setRequestProperty("Content-Type", json ? "application/json"
-                    : "application/x-www-form-urlencoded; charset=UTF-8");
-            connection.setRequestProperty("Accept", "application/json");
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(body);
-            }
-            int status = connection.getResponseCode();
-            String error = errorCode(connection, status);
-            return judge(url, status, error, connection.getHeaderField("Location"));
+            TokenEndpointClient.ProbeAnswer answer = CoreFromSettings.tokenEndpoint(settings).probe();
+            return judge(url, answer.status, answer.error, answer.location);
         } catch (SSLException e) {
             return failed(url, "TLS with the token endpoint failed (" + e.getMessage() + ")",
                     "check the URL's host name and this JVM's trust store (javax.net.ssl.trustStore)");
@@ -71,10 +41,6 @@ final class TokenEndpointProbe {
                     "check the network path, or raise tokenguard.refresh-timeout");
         } catch (IOException e) {
             return failed(url, "the request failed (" + e + ")", "check tokenguard.token-url");
-        } finally {
-            if (connection != null) {
-                connection.disconnect();
-            }
         }
     }
 
@@ -99,32 +65,5 @@ final class TokenEndpointProbe {
 
     private static List<Line> failed(URI url, String problem, String fix) {
         return Line.of(Status.FAIL, "token-url", url + ": " + problem, fix);
-    }
-
-    /** The OAuth {@code error} code of the answer, when it has one. */
-    private static String errorCode(HttpURLConnection connection, int status) {
-        try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-            if (in == null) {
-                return null;
-            }
-            Matcher m = ERROR.matcher(new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
-            return m.find() ? m.group(1) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String jsonEscape(String text) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

@@ -83,35 +83,85 @@ public final class TokenEndpointClient {
         }
     }
 
+    /** The endpoint's answer to {@link #probe()}. */
+    public static final class ProbeAnswer {
+        public final int status;
+        /** The OAuth {@code error} code of the answer, or null. */
+        public final String error;
+        /** The {@code Location} header (of a redirect, which is never followed), or null. */
+        public final String location;
+
+        ProbeAnswer(int status, String error, String location) {
+            this.status = status;
+            this.error = error;
+            this.location = location;
+        }
+    }
+
+    /**
+     * A refresh request that carries neither a refresh token nor the client secret, sent as a refresh is
+     * (same URL, format, timeouts, no redirect followed): an RFC 6749 server refuses it ({@code 400
+     * invalid_request}), which shows it is there and speaks OAuth, and nothing is spent.
+     *
+     * @throws IOException when there is no HTTP answer (the cause says why: DNS, connection, TLS, timeout)
+     */
+    public ProbeAnswer probe() throws IOException {
+        byte[] body = requestBody(null, false);
+        PassThrough.enter();
+        HttpURLConnection connection = null;
+        try {
+            connection = (HttpURLConnection) tokenUrl.toURL().openConnection();
+            send(connection, body, false);
+            int status = connection.getResponseCode();
+            JsonNode root = parseObject(readBody(connection, status));
+            String error = root == null ? null : text(root.get("error"));
+            return new ProbeAnswer(status, error != null && ERROR_CODE.matcher(error).matches() ? error : null,
+                    connection.getHeaderField("Location"));
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
+            PassThrough.exit();
+        }
+    }
+
+    /**
+     * POSTs {@code body} on {@code connection}, set up as every call to the endpoint is. {@code
+     * clientCredentials}: also the client secret, in the header with {@code client-auth=basic}.
+     */
+    private void send(HttpURLConnection connection, byte[] body, boolean clientCredentials) throws IOException {
+        connection.setRequestMethod("POST");
+        connection.setConnectTimeout(timeoutMillis);
+        connection.setReadTimeout(timeoutMillis);
+        connection.setInstanceFollowRedirects(false); // a redirect must never carry the refresh token elsewhere
+        connection.setUseCaches(false);
+        connection.setDoOutput(true);
+        // Streaming mode stops HttpURLConnection from silently re-sending the POST after an I/O
+        // failure, which would replay the refresh token. The price: it discards the body of a 401,
+        // so a 401 reports only its status (terminal all the same).
+        connection.setFixedLengthStreamingMode(body.length);
+        connection.setRequestProperty("Content-Type", format == RequestFormat.JSON
+                ? "application/json" : "application/x-www-form-urlencoded; charset=UTF-8");
+        connection.setRequestProperty("Accept", "application/json");
+        if (clientCredentials && auth == ClientAuth.BASIC) {
+            String credentials = formEncode(clientId) + ":" + formEncode(clientSecret);
+            connection.setRequestProperty("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        try (OutputStream out = connection.getOutputStream()) {
+            out.write(body);
+        }
+    }
+
     private TokenResponse exchange(String refreshToken) throws TokenEndpointException {
-        byte[] body = requestBody(refreshToken);
+        byte[] body = requestBody(refreshToken, true);
         HttpURLConnection connection = null;
         int status = 0;
         ExchangeDeadline deadline = null;
         try {
             connection = (HttpURLConnection) tokenUrl.toURL().openConnection();
             deadline = ExchangeDeadline.start(connection, timeoutMillis);
-            connection.setRequestMethod("POST");
-            connection.setConnectTimeout(timeoutMillis);
-            connection.setReadTimeout(timeoutMillis);
-            connection.setInstanceFollowRedirects(false); // a redirect must never carry the refresh token elsewhere
-            connection.setUseCaches(false);
-            connection.setDoOutput(true);
-            // Streaming mode stops HttpURLConnection from silently re-sending the POST after an I/O
-            // failure, which would replay the refresh token. The price: it discards the body of a 401,
-            // so a 401 reports only its status (terminal all the same).
-            connection.setFixedLengthStreamingMode(body.length);
-            connection.setRequestProperty("Content-Type", format == RequestFormat.JSON
-                    ? "application/json" : "application/x-www-form-urlencoded; charset=UTF-8");
-            connection.setRequestProperty("Accept", "application/json");
-            if (auth == ClientAuth.BASIC) {
-                String credentials = formEncode(clientId) + ":" + formEncode(clientSecret);
-                connection.setRequestProperty("Authorization", "Basic "
-                        + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-            }
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(body);
-            }
+            send(connection, body, true);
             status = connection.getResponseCode();
             deadline.check(status); // a connection closed under it may pass for a short but complete answer
             if (status < 100) {
@@ -141,14 +191,17 @@ public final class TokenEndpointClient {
         }
     }
 
-    private byte[] requestBody(String refreshToken) {
+    /** @param refreshToken null for a probe; {@code clientCredentials}: false for a probe (no secret at all) */
+    private byte[] requestBody(String refreshToken, boolean clientCredentials) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("grant_type", "refresh_token");
-        params.put("refresh_token", refreshToken);
-        if (auth != ClientAuth.BASIC && clientId != null) {
+        if (refreshToken != null) {
+            params.put("refresh_token", refreshToken);
+        }
+        if ((auth != ClientAuth.BASIC || !clientCredentials) && clientId != null) {
             params.put("client_id", clientId);
         }
-        if (auth == ClientAuth.POST && clientSecret != null) {
+        if (clientCredentials && auth == ClientAuth.POST && clientSecret != null) {
             params.put("client_secret", clientSecret);
         }
         if (scope != null) {

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TokenEndpointClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -393,5 +395,22 @@ class TokenEndpointClientTest {
     void responseToStringShowsFingerprintsOnly() {
         TokenResponse response = new TokenResponse("access-SECRET", "refresh-SECRET", 1000L, null);
         assertNoSecrets(response.toString());
+    }
+
+    /** doctor's probe spends nothing: no refresh token and no client secret, in the body or in a header. */
+    @ParameterizedTest
+    @EnumSource(ClientAuth.class)
+    void aProbeCarriesNeitherRefreshTokenNorClientSecret(ClientAuth auth) throws Exception {
+        answer(400, "{\"error\":\"invalid_request\",\"error_description\":\"Missing refresh_token\"}");
+
+        TokenEndpointClient.ProbeAnswer probe = client(auth, RequestFormat.FORM).probe();
+
+        assertEquals(400, probe.status);
+        assertEquals("invalid_request", probe.error);
+        assertEquals("refresh_token", lastParams.get("grant_type"));
+        assertFalse(lastParams.containsKey("refresh_token"), "params: " + lastParams.keySet());
+        assertFalse(lastParams.containsKey("client_secret"), "params: " + lastParams.keySet());
+        assertNull(lastAuthorization, "no Basic header with the secret");
+        assertFalse(PassThrough.active(), "pass-through left on");
     }
 }
