@@ -13,6 +13,7 @@ import io.tokenguard.instrumentation.ClassInstrumentation;
 import io.tokenguard.instrumentation.LibraryHooks;
 import io.tokenguard.instrumentation.LibraryInstrumentation;
 import io.tokenguard.instrumentation.NameMatchingTransformer;
+import io.tokenguard.instrumentation.TransformCache;
 import io.tokenguard.instrumentation.apache4.Apache4Instrumentation;
 import io.tokenguard.instrumentation.apache5.Apache5Instrumentation;
 import io.tokenguard.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
@@ -44,8 +45,12 @@ import java.util.jar.Manifest;
 public final class Agent {
     private Agent() {}
 
-    /** @param attachedLate true when attached to a running JVM, where target classes may be loaded already */
-    public static void start(String agentArgs, Instrumentation instrumentation, File agentJar, boolean attachedLate) {
+    /**
+     * @param jar the agent jar, opened once by the launcher (its class loader reads from it)
+     * @param attachedLate true when attached to a running JVM, where target classes may be loaded already
+     */
+    public static void start(String agentArgs, Instrumentation instrumentation, File agentJar, JarFile jar,
+            boolean attachedLate) {
         Settings settings;
         try {
             settings = Settings.load(systemProperties(), System.getenv());
@@ -59,13 +64,17 @@ public final class Agent {
         DeferredSink sink = new DeferredSink();
         Events events = new Events(sink, Clock.systemUTC());
         try {
-            ClassDefiner definer = BootstrapClasses.define(instrumentation, agentJar);
-            Started started = install(settings, instrumentation, events, attachedLate, definer);
+            ClassDefiner definer = BootstrapClasses.define(instrumentation, jar);
+            Manifest manifest = jar.getManifest();
+            String build = manifest == null ? null : manifest.getMainAttributes().getValue("Tokenguard-Build");
+            String version = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
+            TransformCache cache = new TransformCache(settings.cacheDir(), build);
+            Started started = install(settings, instrumentation, events, attachedLate, definer, cache);
             // The rest (the log, the credentials file) runs beside the host's own start-up; requests
             // that come before it is done wait for it, bounded by refresh-timeout.
             Thread init = new Thread(null, () -> {
                 try {
-                    finishStart(settings, sink, events, started, agentJar);
+                    finishStart(settings, sink, events, started, version != null ? version : "unknown");
                 } catch (Throwable t) {
                     started.guard.disable();
                     sink.ready(fallbackSink());
@@ -93,7 +102,7 @@ public final class Agent {
 
     /** On the host's start-up path, so kept to what must exist before the host's classes load. */
     private static Started install(Settings settings, Instrumentation instrumentation, Events events,
-            boolean attachedLate, ClassDefiner definer) {
+            boolean attachedLate, ClassDefiner definer, TransformCache cache) {
         RequestGuard guard = new RequestGuard(settings.hosts(), settings.header(), settings.headerPrefix(),
                 "always".equals(settings.inject()), settings.maxReplayBytes(), settings.refreshTimeout(), events);
         LibraryHooks libraries = new LibraryHooks(new GuardedCalls(guard), definer != null ? definer
@@ -114,7 +123,7 @@ public final class Agent {
             }
         }
         libraries.connect();
-        NameMatchingTransformer transformer = new NameMatchingTransformer(enabled, events);
+        NameMatchingTransformer transformer = new NameMatchingTransformer(enabled, events, cache);
         instrumentation.addTransformer(transformer, true);
         if (attachedLate) {
             retransformAlreadyLoaded(instrumentation, transformer, events);
@@ -124,7 +133,7 @@ public final class Agent {
 
     /** On the tokenguard-init thread: the log, the token core, the credentials. */
     private static void finishStart(Settings settings, DeferredSink sink, Events events, Started started,
-            File agentJar) {
+            String version) {
         try {
             sink.ready(new LogbackEventSink(settings.logFormat(), settings.logLevel(), settings.logFile()));
         } catch (RuntimeException e) {
@@ -154,7 +163,7 @@ public final class Agent {
         started.guard.ready(tokens);
         Runtime.getRuntime().addShutdownHook(new Thread(null, tokens::awaitRefreshInFlight,
                 "tokenguard-shutdown", 0, false));
-        events.agentStarted(version(agentJar), settings.hosts().toString(), started.instrumented,
+        events.agentStarted(version, settings.hosts().toString(), started.instrumented,
                 settings.credentialsFile().toString(),
                 settings.tokenUrl() == null ? "none" : settings.tokenUrl().toString());
     }
@@ -194,17 +203,6 @@ public final class Agent {
             } catch (Exception | LinkageError e) {
                 events.warning("instrumentation.skipped", "exception", e.getClass().getName());
             }
-        }
-    }
-
-    /** The {@code Implementation-Version} of the agent jar's manifest. */
-    public static String version(File agentJar) {
-        try (JarFile jar = new JarFile(agentJar, false)) {
-            Manifest manifest = jar.getManifest();
-            String version = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
-            return version != null ? version : "unknown";
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 

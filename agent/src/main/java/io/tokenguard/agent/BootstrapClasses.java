@@ -45,20 +45,18 @@ final class BootstrapClasses {
      * @return what defined them, for the agent's other classes that must live outside its loader; null
      *     when the fallback was taken or the classes were defined by an earlier attach
      */
-    static ClassDefiner define(Instrumentation instrumentation, File agentJar) throws IOException {
+    static ClassDefiner define(Instrumentation instrumentation, JarFile jar) throws IOException {
         if (alreadyDefined()) {
             return null; // a second attach to the same JVM
         }
         List<byte[]> classes = new ArrayList<>();
-        try (JarFile jar = new JarFile(agentJar, false)) {
-            for (String name : NAMES) {
-                JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + SUFFIX);
-                if (entry == null) {
-                    throw new IOException("the agent jar lacks " + name);
-                }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    classes.add(in.readAllBytes());
-                }
+        for (String name : NAMES) {
+            JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + SUFFIX);
+            if (entry == null) {
+                throw new IOException("the agent jar lacks " + name);
+            }
+            try (InputStream in = jar.getInputStream(entry)) {
+                classes.add(in.readAllBytes());
             }
         }
         try {

@@ -97,6 +97,15 @@ final class ConfigSources {
         return configFile;
     }
 
+    /** The user's cache folder: {@code $XDG_CACHE_HOME}, else {@code ~/.cache}. */
+    Path userCache() {
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isEmpty() && xdg.indexOf('\0') < 0 && Paths.get(xdg).isAbsolute()) {
+            return Paths.get(xdg);
+        }
+        return Paths.get(home, ".cache");
+    }
+
     /** The warnings so far; callers may add their own. */
     List<String> warnings() {
         return warnings;

@@ -43,7 +43,7 @@ public final class Settings {
                 "credentials.refresh-token", "credentials.expires-at", "credentials.lock-dirs", "token-url", "client-id", "client-secret",
                 "client-secret-file", "client-auth", "token-request-format", "scope", "header", "header-prefix",
                 "inject", "refresh-skew", "refresh-timeout", "max-replay-bytes", "log.format", "log.level",
-                "log.file", "on-invalid-grant", "relogin-hint", "enabled"));
+                "log.file", "on-invalid-grant", "relogin-hint", "cache-dir", "enabled"));
         for (String name : INSTRUMENTATIONS) {
             keys.add(instrumentationKey(name));
         }
@@ -77,6 +77,7 @@ public final class Settings {
     private final Path logFile;
     private final String onInvalidGrant;
     private final String reloginHint;
+    private final Path cacheDir;
     private final Map<String, Boolean> instrumentation;
     private final List<String> warnings;
 
@@ -110,6 +111,7 @@ public final class Settings {
         this.logFile = values.logFile();
         this.onInvalidGrant = values.choice("on-invalid-grant", "keep", "keep", "discard");
         this.reloginHint = values.reloginHint();
+        this.cacheDir = values.cacheDir();
         Map<String, Boolean> instrumentation = new HashMap<>();
         for (String name : INSTRUMENTATIONS) {
             instrumentation.put(name, values.bool(instrumentationKey(name), true));
@@ -241,6 +243,11 @@ public final class Settings {
     }
 
     /** Nullable: null means standard error. */
+    /** Where rewritten classes are kept between starts ({@code cache-dir}); null for none. */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
     public Path logFile() {
         return logFile;
     }

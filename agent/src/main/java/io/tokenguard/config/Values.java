@@ -367,6 +367,18 @@ final class Values {
         return sources.path(s);
     }
 
+    /** {@code cache-dir}, or null for {@code none}. */
+    Path cacheDir() throws ConfigException {
+        Source s = sources.find("cache-dir");
+        if (isEmpty(s)) {
+            return sources.userCache().resolve("tokenguard");
+        }
+        if (s.value.equalsIgnoreCase("none")) {
+            return null;
+        }
+        return sources.path(s);
+    }
+
     String reloginHint() {
         Source s = sources.find("relogin-hint");
         return isEmpty(s) ? DEFAULT_RELOGIN_HINT : s.value;

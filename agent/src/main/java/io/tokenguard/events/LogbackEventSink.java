@@ -13,8 +13,6 @@ import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -120,9 +118,12 @@ public final class LogbackEventSink implements EventSink {
     }
 
     static String text(Level level, String event, Map<String, Object> fields) {
-        StringBuilder line = new StringBuilder(128)
-                .append(Instant.now().truncatedTo(ChronoUnit.MILLIS)).append(' ')
-                .append(String.format("%-5s", level.name())).append(" tokenguard event=").append(event);
+        StringBuilder line = Timestamps.appendUtc(new StringBuilder(128), System.currentTimeMillis()).append(' ')
+                .append(level.name());
+        for (int i = level.name().length(); i < 5; i++) {
+            line.append(' ');
+        }
+        line.append(" tokenguard event=").append(event);
         for (Map.Entry<String, Object> field : fields.entrySet()) {
             line.append(' ').append(field.getKey()).append('=');
             String value = String.valueOf(field.getValue());
@@ -136,8 +137,8 @@ public final class LogbackEventSink implements EventSink {
     }
 
     static String json(Level level, String event, Map<String, Object> fields) {
-        StringBuilder line = new StringBuilder(160)
-                .append("{\"ts\":\"").append(Instant.now().truncatedTo(ChronoUnit.MILLIS)).append("\",\"level\":\"").append(level.name())
+        StringBuilder line = Timestamps.appendUtc(new StringBuilder(160).append("{\"ts\":\""), System.currentTimeMillis())
+                .append("\",\"level\":\"").append(level.name())
                 .append("\",\"logger\":\"tokenguard\",\"event\":\"").append(escape(event)).append('"');
         for (Map.Entry<String, Object> field : fields.entrySet()) {
             line.append(",\"").append(escape(field.getKey())).append("\":");

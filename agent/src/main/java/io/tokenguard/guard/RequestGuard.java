@@ -7,9 +7,7 @@ import io.tokenguard.token.Token;
 import io.tokenguard.token.TokenManager;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,7 +29,7 @@ public final class RequestGuard {
     private final Duration startTimeout;
     private final Events events;
     /** The token manager, once the agent's start on its background thread has loaded the credentials. */
-    private final CompletableFuture<TokenManager> ready = new CompletableFuture<>();
+    private final StartGate ready = new StartGate();
     private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
     private final DeadCredentialsLog deadLog = new DeadCredentialsLog();
     /** The access tokens most recently put on requests, newest first: what a stray header is checked against. */
@@ -74,27 +72,25 @@ public final class RequestGuard {
 
     /** Hands over the token manager once it has loaded the credentials; requests until then wait. */
     public void ready(TokenManager tokens) {
-        ready.complete(tokens);
+        ready.open(tokens);
     }
 
     /** From now on no request is touched (the agent found, after start, that it cannot work). */
     public void disable() {
         disabled = true;
-        ready.complete(null);
+        ready.open(null);
     }
 
     /** The token manager, waiting (at most {@code refresh-timeout}) while the agent is still starting. */
     private TokenManager tokens() {
-        TokenManager tokens = ready.getNow(null);
-        if (tokens != null || ready.isDone()) {
+        TokenManager tokens = ready.now();
+        if (tokens != null || ready.isOpen()) {
             return tokens;
         }
         try {
-            return ready.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return ready.await(startTimeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | TimeoutException e) {
             return null;
         }
     }
@@ -184,11 +180,11 @@ public final class RequestGuard {
     }
 
     private CompletableFuture<Token> startTokenForRequestAsync() {
-        if (ready.isDone()) {
-            TokenManager tokens = ready.getNow(null);
+        if (ready.isOpen()) {
+            TokenManager tokens = ready.now();
             return tokens == null ? CompletableFuture.completedFuture(null) : tokens.tokenForRequestAsync();
         }
-        return ready.thenApply(tokens -> tokens)
+        return ready.whenOpen().thenApply(tokens -> tokens)
                 .completeOnTimeout(null, startTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenCompose(tokens -> tokens == null ? CompletableFuture.completedFuture(null)
                         : tokens.tokenForRequestAsync());
@@ -221,7 +217,7 @@ public final class RequestGuard {
      */
     private int logAdmission(Token used) {
         try {
-            TokenManager tokens = ready.getNow(null);
+            TokenManager tokens = ready.now();
             return tokens != null && tokens.credentialsDead(used) ? deadLog.admit(System.currentTimeMillis()) : 0;
         } catch (RuntimeException e) {
             internalFailure(CORE, e);

@@ -152,7 +152,9 @@ public final class LibraryHooks implements ClientHooks.Core {
         /** Defines the helpers in {@code loader}; null (after one warning) when that cannot be done. */
         @SuppressWarnings("unchecked")
         private Function<Object[], Object> inject(ClassLoader loader) {
-            String version = instrumentation.version(loader);
+            // Read only for a message: finding it parses a class file of the library, which a start that
+            // logs at info, with helpers that fit, never needs.
+            LazyVersion version = new LazyVersion(instrumentation, loader);
             try {
                 if (definer == null) {
                     skip(version, "this JVM does not let the agent define classes beside the library");
@@ -188,12 +190,32 @@ public final class LibraryHooks implements ClientHooks.Core {
             }
         }
 
-        private void skip(String version, String reason) {
+        private void skip(LazyVersion version, String reason) {
             if (warned.add(instrumentation.name() + "@" + version)) {
                 events.warning("instrumentation.skipped", "instrumentation", instrumentation.name(),
                         "version", version, "reason", reason,
                         "action", "requests of this client pass through untouched");
             }
+        }
+    }
+
+    /** The library's version, found the first time a message is written with it. */
+    private static final class LazyVersion {
+        private final LibraryInstrumentation instrumentation;
+        private final ClassLoader loader;
+        private String version;
+
+        LazyVersion(LibraryInstrumentation instrumentation, ClassLoader loader) {
+            this.instrumentation = instrumentation;
+            this.loader = loader;
+        }
+
+        @Override
+        public synchronized String toString() {
+            if (version == null) {
+                version = instrumentation.version(loader);
+            }
+            return version;
         }
     }
 

@@ -31,8 +31,8 @@ public final class AgentLauncher {
             JarFile jar = new JarFile(new File(location.toURI()), false);
             ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
             Class<?> agent = Class.forName(AGENT_CLASS, true, loader);
-            agent.getMethod("start", String.class, Instrumentation.class, File.class, boolean.class)
-                    .invoke(null, args, inst, new File(location.toURI()), attachedLate);
+            agent.getMethod("start", String.class, Instrumentation.class, File.class, JarFile.class, boolean.class)
+                    .invoke(null, args, inst, new File(location.toURI()), jar, attachedLate);
         } catch (Throwable t) {
             Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
             System.err.println("tokenguard ERROR event=agent.disabled reason=\"agent failed to start: "

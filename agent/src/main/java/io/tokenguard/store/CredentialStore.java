@@ -131,8 +131,11 @@ public final class CredentialStore {
             throw invalid(accessPointer, "is empty");
         }
         // The token goes into an HTTP header, where a line break would inject headers of its own.
-        if (value.text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw invalid(accessPointer, "contains control characters");
+        for (int i = 0; i < value.text.length(); i++) {
+            char c = value.text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw invalid(accessPointer, "contains control characters");
+            }
         }
         return value.text;
     }

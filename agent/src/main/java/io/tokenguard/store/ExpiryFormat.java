@@ -45,7 +45,7 @@ public enum ExpiryFormat {
                 return null;
             case NUMBER:
                 try {
-                    return fromNumber(new BigDecimal(value.text), false);
+                    return fromNumber(value.text, false);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("is not a number");
                 }
@@ -55,7 +55,7 @@ public enum ExpiryFormat {
                     return null;
                 }
                 if (NUMBER.matcher(text).matches()) {
-                    return fromNumber(new BigDecimal(text), true);
+                    return fromNumber(text, true);
                 }
                 try {
                     // Accepts both "...Z" and explicit offsets such as "+02:00".
@@ -66,6 +66,26 @@ public enum ExpiryFormat {
             default:
                 throw new IllegalArgumentException("is neither a number nor a string");
         }
+    }
+
+    /** Whole numbers, the usual case, without BigDecimal (which the agent's start would load only for this). */
+    private static Stored fromNumber(String text, boolean quoted) {
+        if (text.isEmpty() || text.length() > 18) {
+            return fromNumber(new BigDecimal(text), quoted);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return fromNumber(new BigDecimal(text), quoted);
+            }
+        }
+        long value = Long.parseLong(text);
+        if (value <= 0) {
+            return null;
+        }
+        boolean millis = value > MILLIS_THRESHOLD;
+        return new Stored(Instant.ofEpochMilli(millis ? value : value * 1000), millis ? EPOCH_MILLIS : EPOCH_SECONDS,
+                quoted);
     }
 
     private static Stored fromNumber(BigDecimal value, boolean quoted) {

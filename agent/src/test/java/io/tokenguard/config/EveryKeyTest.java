@@ -82,6 +82,7 @@ class EveryKeyTest {
         rows.put("log.level", bad("verbose", "use trace, debug, info, warn or error"));
         rows.put("log.file", bad("log\u0000.txt", "not a valid path", "use a file path"));
         rows.put("on-invalid-grant", bad("delete", "use keep or discard"));
+        rows.put("cache-dir", bad("cache\u0000dir", "not a valid path", "use a file path"));
         rows.put("enabled", bad("yes", "use true or false"));
         for (String name : Settings.INSTRUMENTATIONS) {
             rows.put(Settings.instrumentationKey(name), bad("on", "use true or false"));

@@ -27,8 +27,13 @@ final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
     private static final String NAME = "jdk-http-client";
 
     private final RequestGuard guard;
-    /** Where async retries continue after a refresh: never the refresh thread, never blocking the client's. */
-    private final Executor callbacks = AgentThreads.pool("callbacks", 4);
+    /**
+     * Where async retries continue after a refresh: never the refresh thread, never blocking the client's.
+     * Made when first needed (a holder class), not on the host's start-up path.
+     */
+    private static final class Callbacks {
+        static final Executor POOL = AgentThreads.pool("callbacks", 4);
+    }
 
     JdkHttpClientInterceptor(RequestGuard guard) {
         this.guard = guard;
@@ -81,7 +86,7 @@ final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
             return handled != null ? handled
                     : untouched(() -> client.sendAsync(request, (HttpResponse.BodyHandler) handler,
                             (HttpResponse.PushPromiseHandler) pushPromiseHandler));
-        }, callbacks);
+        }, Callbacks.POOL);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -114,7 +119,7 @@ final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
                             guard.retried(exchange.info, second.statusCode(), fresh);
                             return (HttpResponse) second;
                         });
-            }, callbacks);
+            }, Callbacks.POOL);
         });
     }
 

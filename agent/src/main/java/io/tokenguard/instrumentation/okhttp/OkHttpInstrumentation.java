@@ -18,8 +18,8 @@ public final class OkHttpInstrumentation implements LibraryInstrumentation {
     static final String KEY = "okhttp";
     private static final String CLIENT = "okhttp3/OkHttpClient";
     private static final String CONSTRUCTOR = "(Lokhttp3/OkHttpClient$Builder;)V";
-    /** 4.x and 5.x: {@code OkHttp.VERSION}; 3.x: the user agent {@code okhttp/3.14.9}. */
-    private static final Pattern VERSION = Pattern.compile("(?:okhttp/)?(\\d+\\.\\d+\\.\\d+\\S*)");
+    /** 4.x and 5.x: {@code OkHttp.VERSION}; 3.x: the user agent {@code okhttp/3.14.9}. Compiled when needed. */
+    private static final String VERSION = "(?:okhttp/)?(\\d+\\.\\d+\\.\\d+\\S*)";
 
     @Override
     public String name() {
@@ -49,9 +49,10 @@ public final class OkHttpInstrumentation implements LibraryInstrumentation {
 
     @Override
     public String version(ClassLoader loader) {
-        String version = ClassConstants.find(loader, "okhttp3/OkHttp", VERSION);
+        Pattern pattern = Pattern.compile(VERSION);
+        String version = ClassConstants.find(loader, "okhttp3/OkHttp", pattern);
         if (version == null) {
-            version = ClassConstants.find(loader, "okhttp3/internal/Version", VERSION);
+            version = ClassConstants.find(loader, "okhttp3/internal/Version", pattern);
         }
         return version != null ? version : "unknown";
     }
