@@ -106,7 +106,7 @@ public final class Agent {
         RequestGuard guard = new RequestGuard(settings.hosts(), settings.header(), settings.headerPrefix(),
                 "always".equals(settings.inject()), settings.maxReplayBytes(), settings.refreshTimeout(), events);
         LibraryHooks libraries = new LibraryHooks(new GuardedCalls(guard), definer != null ? definer
-                : openDefiner(instrumentation), events);
+                : openDefiner(instrumentation), events, cache);
         List<ClassInstrumentation> enabled = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<ClassInstrumentation> all = List.of(new JdkHttpClientInstrumentation(guard),

@@ -47,6 +47,15 @@ final class HelperReferences {
      * @return what is missing, e.g. {@code okhttp3/Request.url()Lokhttp3/HttpUrl;}; empty when all is there
      */
     static List<String> missing(List<byte[]> helpers, Set<String> helperNames, ClassLoader loader) {
+        return missing(helpers, helperNames, loader, new ArrayList<>());
+    }
+
+    /**
+     * @param read receives the internal names of the library's classes whose bytes were read for the check:
+     *     what a remembered verdict depends on
+     */
+    static List<String> missing(List<byte[]> helpers, Set<String> helperNames, ClassLoader loader,
+            List<String> read) {
         Set<String> references = new LinkedHashSet<>();
         for (byte[] helper : helpers) {
             collect(helper, references);
@@ -60,6 +69,11 @@ final class HelperReferences {
             }
             if (!check.resolves(reference)) {
                 missing.add(reference);
+            }
+        }
+        for (Map.Entry<String, ClassShape> shape : check.shapes.entrySet()) {
+            if (!alwaysPresent(shape.getKey())) {
+                read.add(shape.getKey());
             }
         }
         return missing;

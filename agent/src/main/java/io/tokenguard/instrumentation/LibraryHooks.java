@@ -28,13 +28,18 @@ import java.util.WeakHashMap;
 public final class LibraryHooks implements ClientHooks.Core {
     private final GuardedCalls calls;
     private final ClassDefiner definer;
+    private final HelperCheckMemo helperChecks;
     private final Events events;
     private final Map<String, Library> byKey = new HashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    /** @param definer null when this JVM does not let the agent define classes: libraries are then skipped */
-    public LibraryHooks(GuardedCalls calls, ClassDefiner definer, Events events) {
+    /**
+     * @param definer null when this JVM does not let the agent define classes: libraries are then skipped
+     * @param cache where a library's fit for its helpers is remembered between starts; null for nowhere
+     */
+    public LibraryHooks(GuardedCalls calls, ClassDefiner definer, Events events, TransformCache cache) {
         this.calls = calls;
+        this.helperChecks = new HelperCheckMemo(cache);
         this.definer = definer;
         this.events = events;
     }
@@ -167,7 +172,8 @@ public final class LibraryHooks implements ClientHooks.Core {
                     bytes.add(helperBytes(name));
                     internalNames.add(name.replace('.', '/'));
                 }
-                List<String> missing = HelperReferences.missing(bytes, internalNames, loader);
+                List<String> missing = helperChecks.missing(instrumentation.name(), instrumentation.anchorClass(), bytes,
+                        internalNames, loader);
                 if (!missing.isEmpty()) {
                     skip(version, "its classes do not have " + String.join(", ", missing.subList(0,
                             Math.min(3, missing.size()))).replace('/', '.'));

@@ -33,7 +33,7 @@ import java.util.zip.CRC32;
  * <p>The folder ({@code tokenguard.cache-dir}, by default {@code ~/.cache/tokenguard}) holds code the agent
  * puts into the JVM, so it is used only when it is private to this user: created with mode 0700, and
  * refused when it is owned by someone else or open to the group or others. Each agent build keeps its own
- * subfolder; starting a new build removes the others. Any failure turns the cache off for the rest of the
+ * subfolder; starting a new build removes those of builds that wrote nothing for a week. Any failure turns the cache off for the rest of the
  * run (the agent then rewrites classes as before).
  */
 public final class TransformCache {
@@ -91,17 +91,47 @@ public final class TransformCache {
         return decode(entry, original);
     }
 
+    /** A small note kept by an earlier start of this build ({@code name}: letters, digits, dots), or null. */
+    public byte[] readNote(String name) {
+        Path folder = folder();
+        if (folder == null) {
+            return null;
+        }
+        try {
+            Path file = folder.resolve(name + ".note");
+            return Files.size(file) > MAX_ENTRY_BYTES ? null : Files.readAllBytes(file);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Keeps a note for later starts of this build, written like the entries (never half of one). */
+    public void writeNote(String name, byte[] content) {
+        Path folder = folder();
+        if (folder != null) {
+            writeAtomically(folder, folder.resolve(name + ".note"), content);
+        }
+    }
+
     /** Keeps {@code transformed} for later starts; a failure only means the next start rewrites again. */
     public void store(String instrumentation, String className, byte[] original, byte[] transformed) {
         Path folder = folder();
         if (folder == null) {
             return;
         }
+        try {
+            writeAtomically(folder, folder.resolve(fileName(instrumentation, className, original)),
+                    encode(original, transformed));
+        } catch (IOException | RuntimeException e) {
+            // could not even encode: nothing is stored
+        }
+    }
+
+    private static void writeAtomically(Path folder, Path target, byte[] content) {
         Path temp = null;
         try {
-            Path target = folder.resolve(fileName(instrumentation, className, original));
             temp = Files.createTempFile(folder, ".entry-", ".tmp");
-            Files.write(temp, encode(original, transformed));
+            Files.write(temp, content);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -247,11 +277,16 @@ public final class TransformCache {
         }
     }
 
-    /** Entries of other agent builds are never used again by this one; a new build clears them away. */
+    /**
+     * A new build clears away the folders of builds that wrote nothing for a week. Not younger ones: two
+     * builds in use on one machine (two projects) would otherwise delete each other's entries at every start.
+     */
     private static void removeOtherBuilds(Path transforms, Path mine) {
+        long weekAgo = System.currentTimeMillis() - 7L * 24 * 3600 * 1000;
         try (DirectoryStream<Path> builds = Files.newDirectoryStream(transforms)) {
             for (Path other : builds) {
-                if (other.equals(mine) || !Files.isDirectory(other, LinkOption.NOFOLLOW_LINKS)) {
+                if (other.equals(mine) || !Files.isDirectory(other, LinkOption.NOFOLLOW_LINKS)
+                        || Files.getLastModifiedTime(other, LinkOption.NOFOLLOW_LINKS).toMillis() > weekAgo) {
                     continue;
                 }
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(other)) {

@@ -9,6 +9,7 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.jar.JarEntry;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 
 /**
@@ -17,7 +18,7 @@ import java.util.jar.JarFile;
  * other class loader can see them. Its parent is the platform class loader: the agent sees the JDK and
  * the bootstrap bridge, never the host's classes.
  */
-final class AgentClassLoader extends ClassLoader {
+final class AgentClassLoader extends ClassLoader implements Supplier<Object[]> {
     static final String PREFIX = "tokenguard/inst/";
 
     static {
@@ -32,6 +33,8 @@ final class AgentClassLoader extends ClassLoader {
     private static final String BOOT_PREFIX = "tokenguard/boot/";
 
     private final boolean withBridge;
+    /** What premain hands to the agent; read once, through {@link Supplier}, a type both sides see. */
+    private Object[] handover;
 
     AgentClassLoader(JarFile jar, URL jarLocation, ClassLoader parent) {
         this(jar, jarLocation, parent, false);
@@ -47,6 +50,18 @@ final class AgentClassLoader extends ClassLoader {
         this.jar = jar;
         this.jarUrl = "jar:" + jarLocation.toExternalForm() + "!/";
         this.domain = new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
+    }
+
+    /** Sets what the agent's entry class finds when it asks its loader ({@link #get}). */
+    synchronized void handOver(Object... arguments) {
+        handover = arguments;
+    }
+
+    @Override
+    public synchronized Object[] get() {
+        Object[] arguments = handover;
+        handover = null;
+        return arguments;
     }
 
     @Override

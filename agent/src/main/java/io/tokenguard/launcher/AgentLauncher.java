@@ -12,7 +12,8 @@ import java.util.jar.JarFile;
  * program runs on.
  */
 public final class AgentLauncher {
-    private static final String AGENT_CLASS = "io.tokenguard.agent.Agent";
+    /** Initializing this class starts the agent: no reflective call, which recent JDKs make costly at start. */
+    private static final String AGENT_ENTRY = "io.tokenguard.agent.AgentEntry";
     private static final String CLI_CLASS = "io.tokenguard.cli.Main";
 
     private AgentLauncher() {}
@@ -29,12 +30,11 @@ public final class AgentLauncher {
         try {
             URL location = AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation();
             JarFile jar = new JarFile(new File(location.toURI()), false);
-            ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
-            Class<?> agent = Class.forName(AGENT_CLASS, true, loader);
-            agent.getMethod("start", String.class, Instrumentation.class, File.class, JarFile.class, boolean.class)
-                    .invoke(null, args, inst, new File(location.toURI()), jar, attachedLate);
+            AgentClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
+            loader.handOver(args, inst, new File(location.toURI()), jar, attachedLate);
+            Class.forName(AGENT_ENTRY, true, loader);
         } catch (Throwable t) {
-            Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+            Throwable cause = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;
             System.err.println("tokenguard ERROR event=agent.disabled reason=\"agent failed to start: "
                     + cause + "\" (the program runs on without tokenguard)");
         }

@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -130,13 +132,20 @@ class TransformCacheTest {
     }
 
     @Test
-    void aNewBuildClearsAwayTheOldOnes() throws IOException {
+    void aNewBuildClearsAwayBuildsUnusedForAWeekButNotOthersInUse() throws IOException {
+        String stale = "00000000000000000000000000000000";
+        new TransformCache(dir, stale).store("okhttp", "okhttp3/OkHttpClient", ORIGINAL, REWRITTEN);
+        Files.setLastModifiedTime(dir.resolve("transforms").resolve(stale),
+                FileTime.fromMillis(System.currentTimeMillis() - 8L * 24 * 3600 * 1000));
         new TransformCache(dir, BUILD).store("okhttp", "okhttp3/OkHttpClient", ORIGINAL, REWRITTEN);
         String next = "fedcba9876543210fedcba9876543210";
         new TransformCache(dir, next).store("okhttp", "okhttp3/OkHttpClient", ORIGINAL, REWRITTEN);
         try (Stream<Path> builds = Files.list(dir.resolve("transforms"))) {
-            assertEquals(List.of(next), builds.map(p -> p.getFileName().toString()).collect(Collectors.toList()));
+            assertEquals(new TreeSet<>(List.of(BUILD, next)),
+                    builds.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new)));
         }
+        // Two builds in use side by side keep their entries.
+        assertArrayEquals(REWRITTEN, new TransformCache(dir, BUILD).lookup("okhttp", "okhttp3/OkHttpClient", ORIGINAL));
     }
 
     @Test
