@@ -242,12 +242,12 @@ public final class Settings {
         return logLevel;
     }
 
-    /** Nullable: null means standard error. */
     /** Where rewritten classes are kept between starts ({@code cache-dir}); null for none. */
     public Path cacheDir() {
         return cacheDir;
     }
 
+    /** Nullable: null means standard error. */
     public Path logFile() {
         return logFile;
     }
