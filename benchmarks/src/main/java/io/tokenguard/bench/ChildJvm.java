@@ -57,10 +57,7 @@ public final class ChildJvm {
             case NONE:
                 break;
             case TOKENGUARD:
-                options.add("-javaagent:" + agentJar());
-                options.add("-Dtokenguard.hosts=" + guardedHosts);
-                options.add("-Dtokenguard.credentials-file=" + credentials);
-                options.add("-Dtokenguard.token-url=" + tokenUrl);
+                options.addAll(tokenguardOptions(agentJar(), guardedHosts, credentials, tokenUrl));
                 break;
             case OPENTELEMETRY:
                 options.add("-javaagent:" + otelJar());
@@ -72,6 +69,12 @@ public final class ChildJvm {
                 throw new IllegalArgumentException(String.valueOf(arm));
         }
         return options;
+    }
+
+    /** The options that attach a given build of tokenguard (another jar than this checkout's, say). */
+    public static List<String> tokenguardOptions(Path jar, String guardedHosts, Path credentials, String tokenUrl) {
+        return List.of("-javaagent:" + jar, "-Dtokenguard.hosts=" + guardedHosts,
+                "-Dtokenguard.credentials-file=" + credentials, "-Dtokenguard.token-url=" + tokenUrl);
     }
 
     /** What a finished child printed, and how long it took from fork to exit. */

@@ -40,7 +40,8 @@ import javax.tools.ToolProvider;
  *
  * <p>Options: {@code rounds=40} (runs of each kind), {@code otel-every=5} (the OpenTelemetry agent runs in
  * every fifth round only: it takes seconds a start), {@code programs=jdk,okhttp},
- * {@code kinds=without,tokenguard,first,otel,empty,empty-transformer}.
+ * {@code kinds=without,tokenguard,first,otel,empty,empty-transformer}, {@code compare=<jar>,<jar>} (other builds
+ * of the agent, run as more kinds, each with its own cache folder: what a change bought).
  */
 public final class StartupBenchmark {
     private static final String PLACEHOLDER = "placeholder";
@@ -52,8 +53,14 @@ public final class StartupBenchmark {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "40"));
         int otelEvery = Integer.parseInt(options.getOrDefault("otel-every", "5"));
         List<String> programs = List.of(options.getOrDefault("programs", "jdk,okhttp").split(","));
-        List<String> kinds = List.of(options.getOrDefault("kinds",
-                "without,tokenguard,first,otel,empty,empty-transformer").split(","));
+        List<String> kinds = new ArrayList<>(List.of(options.getOrDefault("kinds",
+                "without,tokenguard,first,otel,empty,empty-transformer").split(",")));
+        // Other builds of the agent, side by side with this one: jar:<path> kinds, each with its own cache.
+        for (String other : options.getOrDefault("compare", "").split(",")) {
+            if (!other.isBlank()) {
+                kinds.add("jar:" + Path.of(other).toAbsolutePath());
+            }
+        }
 
         Path dir = Files.createTempDirectory("tokenguard-startup");
         Path emptyAgent = emptyAgent(dir);
@@ -108,7 +115,16 @@ public final class StartupBenchmark {
         List<String> command = new ArrayList<>();
         command.add(ChildJvm.java());
         String token = server.accessToken();
+        if (kind.startsWith("jar:")) {
+            Path jar = Path.of(kind.substring(4));
+            command.addAll(ChildJvm.tokenguardOptions(jar, server.hostAndPort(), credentials, server.tokenUrl()));
+            command.add("-Dtokenguard.cache-dir=" + cache.resolveSibling("cache-" + Integer.toHexString(jar.hashCode())));
+            token = PLACEHOLDER;
+            kind = "compared";
+        }
         switch (kind) {
+            case "compared":
+                break;
             case "without":
                 break;
             case "tokenguard":
@@ -139,6 +155,9 @@ public final class StartupBenchmark {
     }
 
     private static String label(String name) {
+        if (name.startsWith("jar:")) {
+            return "tokenguard " + Path.of(name.substring(4)).getFileName() + " (cache warm)";
+        }
         switch (name) {
             case "jdk":
                 return "JDK HttpClient";
