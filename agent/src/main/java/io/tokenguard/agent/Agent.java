@@ -26,7 +26,6 @@ import io.tokenguard.token.AgentThreads;
 import io.tokenguard.token.Token;
 import io.tokenguard.token.TokenManager;
 import java.io.File;
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -33,8 +33,9 @@ import java.util.zip.CRC32;
  * <p>The folder ({@code tokenguard.cache-dir}, by default {@code ~/.cache/tokenguard}) holds code the agent
  * puts into the JVM, so it is used only when it is private to this user: created with mode 0700, and
  * refused when it is owned by someone else or open to the group or others. Each agent build keeps its own
- * subfolder; starting a new build removes those of builds that wrote nothing for a week. Any failure turns the cache off for the rest of the
- * run (the agent then rewrites classes as before).
+ * subfolder; starting a new build removes those of builds that wrote nothing for a week. A folder that
+ * cannot be made or is not private turns the cache off for the rest of the run; an entry that cannot be
+ * read or written is a miss. Either way the agent rewrites the class as before.
  */
 public final class TransformCache {
     private static final int MAGIC = 0x54474331; // "TGC1"

@@ -88,6 +88,11 @@ public final class ApiServer implements AutoCloseable {
         return file;
     }
 
+    /** Whether {@code value} is a token this server issued (for keeping them out of messages). */
+    static boolean isToken(String value) {
+        return value.startsWith("bench-access-") || value.startsWith("bench-refresh-");
+    }
+
     private synchronized void issue() {
         int g = generation.incrementAndGet();
         access = "bench-access-" + g + "-" + Long.toHexString(System.nanoTime());

@@ -97,19 +97,28 @@ public final class ChildJvm {
                     .redirectOutput(log.toFile()).start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("child JVM timed out after " + timeoutSeconds + " s: " + command
+                throw new IllegalStateException("child JVM timed out after " + timeoutSeconds + " s: " + redacted(command)
                         + "\n" + Files.readString(log, StandardCharsets.UTF_8));
             }
             double wall = (System.nanoTime() - start) / 1e6;
             String output = Files.readString(log, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("child JVM exited with " + process.exitValue() + ": " + command
+                throw new IllegalStateException("child JVM exited with " + process.exitValue() + ": " + redacted(command)
                         + "\n" + output);
             }
             return new Result(output, wall);
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    /** The command for a message, without the tokens the benchmark's programs get as arguments. */
+    static List<String> redacted(List<String> command) {
+        List<String> shown = new ArrayList<>();
+        for (String argument : command) {
+            shown.add(ApiServer.isToken(argument) ? "<token>" : argument);
+        }
+        return shown;
     }
 
     private static Path existing(String path) {
