@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>Single flight: however many threads see a 401 for one token generation, one refresh runs; a
  *       thread that saw a 401 for an older generation is handed the current token at once.</li>
+ *   <li>Waiters go on as soon as the new token is known: the refresh writes it to the store afterwards,
+ *       still holding the cross-process lock. A 401 for the new token during that write (a second
+ *       revocation) queues one more refresh, which starts once the write is done. The JVM's shutdown
+ *       waits for the write ({@link #awaitRefreshInFlight}).</li>
  *   <li>Proactive: once a token is within {@code refresh-skew} of expiry (never more than half its
  *       lifetime), the next request starts a refresh on the background thread and goes on with the
  *       still-valid token. Only a request holding an already expired token waits, bounded by
@@ -81,7 +85,10 @@ public final class TokenManager {
     private volatile Unreadable unreadable;
 
     // Guarded by lock.
-    private CompletableFuture<Token> inflight;
+    /** The refresh running now (until its result is written and the cross-process lock released). */
+    private Flight inflight;
+    /** A refresh of the token {@code inflight} handed out, to start when {@code inflight} is over. */
+    private Flight queued;
     private String deadRefreshToken;
     /** Refresh tokens this process rotated away, oldest first (bounded). */
     private final LinkedHashSet<String> spentRefreshTokens = new LinkedHashSet<>();
@@ -139,12 +146,24 @@ public final class TokenManager {
      * a process that exits before saving the new one leaves a dead one in the file for everyone.
      */
     public void awaitRefreshInFlight() {
-        CompletableFuture<Token> running;
-        synchronized (lock) {
-            running = inflight;
-        }
-        if (running != null) {
-            await(running);
+        long deadline = System.nanoTime() + refreshTimeout.toNanos();
+        while (true) {
+            Flight running;
+            synchronized (lock) {
+                running = inflight;
+            }
+            long left = deadline - System.nanoTime();
+            if (running == null || left <= 0) {
+                return;
+            }
+            try {
+                running.over.get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                return;
+            }
         }
     }
 
@@ -217,47 +236,85 @@ public final class TokenManager {
         return refresh(Trigger.REJECTED, rejected);
     }
 
+    /** One refresh: the token it replaces, what its waiters get, and its end (result written, lock released). */
+    private static final class Flight {
+        final Trigger trigger;
+        final Token basis;
+        /** Completed as soon as the outcome is known, before it is written: waiters go on with it. */
+        final CompletableFuture<Token> result = new CompletableFuture<>();
+        final CompletableFuture<Void> over = new CompletableFuture<>();
+
+        Flight(Trigger trigger, Token basis) {
+            this.trigger = trigger;
+            this.basis = basis;
+        }
+    }
+
     /** Starts (or joins) the one refresh of {@code basis}' generation. */
     CompletableFuture<Token> refresh(Trigger trigger, Token basis) {
+        Flight flight;
         synchronized (lock) {
             Token token = current;
             if (token != null && !token.sameAccessToken(basis)) {
                 return CompletableFuture.completedFuture(token);
             }
-            if (inflight != null) {
-                return inflight;
+            if (inflight != null && inflight.basis.sameAccessToken(basis)) {
+                return inflight.result;
             }
             if (endpoint == null || basis.refreshToken() == null
                     || basis.refreshToken().equals(deadRefreshToken)
                     || clock.millis() < nextAttemptAtMillis) {
                 return CompletableFuture.completedFuture(null);
             }
-            CompletableFuture<Token> result = new CompletableFuture<>();
-            inflight = result;
-            try {
-                background.execute(() -> runRefresh(trigger, basis, result));
-            } catch (RuntimeException rejectedExecution) {
-                inflight = null;
-                result.complete(null);
+            if (inflight != null) {
+                // The running refresh has handed out basis (it is the current token) and is still writing it:
+                // this 401 is for the new generation. One more refresh, once that write is done.
+                if (queued == null || !queued.basis.sameAccessToken(basis)) {
+                    queued = new Flight(trigger, basis);
+                }
+                return queued.result;
             }
-            return result;
+            flight = new Flight(trigger, basis);
+            inflight = flight;
+        }
+        launch(flight);
+        return flight.result;
+    }
+
+    /** Runs {@code flight} (already {@code inflight}) on the background thread. */
+    private void launch(Flight flight) {
+        try {
+            background.execute(() -> runRefresh(flight));
+        } catch (RuntimeException rejectedExecution) { // shutting down
+            end(flight);
         }
     }
 
-    private void runRefresh(Trigger trigger, Token basis, CompletableFuture<Token> result) {
-        Token outcome = null;
+    private void runRefresh(Flight flight) {
         try {
-            outcome = refreshUnderLock(trigger, basis);
+            flight.result.complete(refreshUnderLock(flight));
         } catch (RuntimeException | Error internal) {
             // Our own fault (say, the store's file system throws): the same backoff as a failed refresh, so
             // that it costs one attempt per window and one log line, not one of each per request.
             nextBackoff(null);
             internalFailure("refresh", internal);
         } finally {
-            synchronized (lock) {
-                inflight = null;
-            }
-            result.complete(outcome);
+            end(flight);
+        }
+    }
+
+    /** {@code flight} is over: its waiters are released (if they are not yet), and a queued refresh starts. */
+    private void end(Flight flight) {
+        flight.result.complete(null); // no effect when it has completed with a token
+        Flight next;
+        synchronized (lock) {
+            next = queued;
+            queued = null;
+            inflight = next;
+        }
+        flight.over.complete(null);
+        if (next != null) {
+            launch(next);
         }
     }
 
@@ -266,10 +323,11 @@ public final class TokenManager {
      * adopted and no refresh is sent; only otherwise is the endpoint called and the result written, all
      * before the lock is released. So each rotated refresh token is spent once, by one process.
      */
-    private Token refreshUnderLock(Trigger trigger, Token basis) {
+    private Token refreshUnderLock(Flight flight) {
+        Token basis = flight.basis;
         RefreshLock lock = refreshLock;
         if (lock == null) {
-            return adoptOrCall(trigger, basis);
+            return adoptOrCall(flight);
         }
         RefreshLock.Held held;
         try {
@@ -284,27 +342,28 @@ public final class TokenManager {
                         "exception", e.getClass().getName(), "action",
                         "refreshing without the cross-process lock; the file is still never written over newer tokens");
             }
-            return adoptOrCall(trigger, basis);
+            return adoptOrCall(flight);
         }
         if (held == null) {
             return lockTimedOut(basis, lock);
         }
         try (held) {
-            return adoptOrCall(trigger, basis);
+            return adoptOrCall(flight);
         }
     }
 
-    private Token adoptOrCall(Trigger trigger, Token basis) {
+    private Token adoptOrCall(Flight flight) {
+        Token basis = flight.basis;
         Token newer = newerInStore(basis);
         if (newer == null) {
-            return callEndpoint(trigger, basis);
+            return callEndpoint(flight, basis);
         }
         if (!newer.isExpired(clock.instant())) {
             return adopt(newer);
         }
         // Another process rotated the refresh token and its access token has expired since (this process
         // was idle): only the file's refresh token is alive; sending ours would be a replay.
-        return callEndpoint(trigger, newer.refreshToken() != null ? newer : basis);
+        return callEndpoint(flight, newer.refreshToken() != null ? newer : basis);
     }
 
     /**
@@ -324,8 +383,13 @@ public final class TokenManager {
         return null;
     }
 
-    private Token callEndpoint(Trigger trigger, Token basis) {
-        events.refreshStarted(trigger.label, basis);
+    /**
+     * Exchanges {@code basis}' refresh token. On success the new token becomes current and the flight's
+     * waiters are released with it before it is written: a write takes milliseconds (it is synced to disk),
+     * and the cross-process lock is held until it is done.
+     */
+    private Token callEndpoint(Flight flight, Token basis) {
+        events.refreshStarted(flight.trigger.label, basis);
         long started = System.nanoTime();
         TokenResponse response;
         try {
@@ -340,7 +404,6 @@ public final class TokenManager {
             rememberSpent(basis.refreshToken());
         }
         Token fresh = new Token(response.accessToken(), refreshToken, expiresAt, now);
-        save(fresh, basis);
         synchronized (lock) {
             backoffMillis = 0;
             nextAttemptAtMillis = 0;
@@ -348,6 +411,8 @@ public final class TokenManager {
         setCurrent(fresh);
         events.refreshSucceeded(basis, fresh, !refreshToken.equals(basis.refreshToken()),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        flight.result.complete(fresh);
+        save(fresh, basis);
         return fresh;
     }
 

@@ -35,7 +35,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +94,11 @@ class AgentFaultsTest {
                 false, 1024, Duration.ofSeconds(5), events);
         guard.ready(tokens);
         return new GuardedCalls(guard);
+    }
+
+    /** Waits until the refresh thread has run everything it was given (it runs tasks in order). */
+    private void refreshThreadIdle() throws Exception {
+        CompletableFuture.runAsync(() -> { }, refreshThread).get(10, TimeUnit.SECONDS);
     }
 
     /** Twenty requests that each get a 401: none may throw, none is retried, the program gets its 401. */
@@ -171,6 +178,7 @@ class AgentFaultsTest {
         Files.writeString(folder, "not a folder");
         server.revokeAllAccessTokens();
         rejectedOnceThenFresh(calls, 5);
+        refreshThreadIdle(); // the fresh token is handed out before it is written: the write fails after
         assertEquals(1, server.refreshes());
         assertEquals(1, recorded.named("credentials.write_failed").size(), recorded.all());
         assertEquals(0, recorded.named("agent.internal_error").size(), recorded.all());

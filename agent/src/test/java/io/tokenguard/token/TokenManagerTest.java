@@ -26,10 +26,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,11 +98,76 @@ class TokenManagerTest {
             assertTrue(first.sameAccessToken(result.get()), "every thread retries with the one fresh token");
         }
         pool.shutdown();
+        tokens.awaitRefreshInFlight(); // waiters go on before the write; the JVM's exit waits for it
         assertEquals(1, server.refreshes());
         assertTrue(server.isLiveAccessToken(first.accessToken()));
         assertEquals(1, sink.named("token.refresh.succeeded").size());
         assertTrue(Files.readString(file).contains(server.newestRefreshToken()), "rotated refresh token saved");
         assertTrue(Files.readString(file).contains("\"keep\":\"me\""), "foreign field kept");
+    }
+
+    /**
+     * Waiters go on as soon as the endpoint has answered: the write to the file (synced to disk) comes after,
+     * and the JVM's shutdown hook waits for it. A stage that depends on the refresh runs on the refresh thread
+     * at the moment the waiters are released, so it sees the file as it was then.
+     */
+    @Test
+    void waitersAreReleasedBeforeTheWriteAndAwaitingTheFlightWaitsForTheWrite() throws Exception {
+        Grant grant = server.issueGrant();
+        writeFile(grant);
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token rejected = tokens.load();
+        server.revokeAllAccessTokens();
+
+        CompletableFuture<String> fileAtRelease = tokens.tokenAfterRejectionAsync(rejected).thenApply(fresh -> {
+            try {
+                return Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String seen = fileAtRelease.get(10, TimeUnit.SECONDS);
+        assertTrue(seen.contains(grant.refreshToken()), "released before the write: the file still held the old tokens");
+        tokens.awaitRefreshInFlight();
+        String after = Files.readString(file);
+        assertTrue(after.contains(server.newestRefreshToken()) && !after.contains(grant.refreshToken()),
+                "written once the flight is over");
+        assertEquals(1, server.refreshes());
+    }
+
+    /**
+     * The token a refresh has just handed out is revoked while that refresh is still writing it: the 401 for
+     * it must not join the refresh that produced it (that would retry the rejected token), but get one more
+     * refresh, started once the write is done, with the rotated refresh token the write saved.
+     */
+    @Test
+    void aRejectionOfTheNewTokenDuringItsWriteQueuesOneMoreRefresh() throws Exception {
+        writeFile(server.issueGrant());
+        TokenManager tokens = manager(Duration.ofSeconds(1));
+        Token rejected = tokens.load();
+        server.revokeAllAccessTokens();
+
+        List<CompletableFuture<Token>> secondRejections = new ArrayList<>();
+        CompletableFuture<Token> first = tokens.tokenAfterRejectionAsync(rejected).thenApply(fresh -> {
+            // Runs at release, before the write: the fresh token is revoked too, and three threads see it.
+            server.revokeAllAccessTokens();
+            for (int i = 0; i < 3; i++) {
+                secondRejections.add(tokens.tokenAfterRejectionAsync(fresh));
+            }
+            return fresh;
+        });
+        Token fresh = first.get(10, TimeUnit.SECONDS);
+        Token third = secondRejections.get(0).get(10, TimeUnit.SECONDS);
+        assertNotNull(third, "a second refresh answered the 401 for the new token");
+        assertFalse(third.sameAccessToken(fresh), "not the token that was just rejected");
+        for (CompletableFuture<Token> waiter : secondRejections) {
+            assertTrue(third.sameAccessToken(waiter.get(10, TimeUnit.SECONDS)), "one refresh for the three");
+        }
+        assertTrue(server.isLiveAccessToken(third.accessToken()));
+        tokens.awaitRefreshInFlight();
+        assertEquals(2, server.refreshes());
+        assertEquals(0, server.reuseDetections(), "the second refresh used the rotated refresh token");
+        assertTrue(Files.readString(file).contains(server.newestRefreshToken()), "the newest tokens are saved");
     }
 
     @Test
@@ -244,6 +311,7 @@ class TokenManagerTest {
         assertNotNull(retry, "a fresh token from the file's live refresh token");
         assertTrue(server.isLiveAccessToken(retry.accessToken()));
         assertEquals(0, sink.named("credentials.invalid").size());
+        tokens.awaitRefreshInFlight();
         assertTrue(Files.readString(file).contains(server.newestRefreshToken()), "the new refresh token saved");
     }
 

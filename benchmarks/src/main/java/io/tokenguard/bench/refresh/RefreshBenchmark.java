@@ -24,8 +24,14 @@ import java.util.concurrent.TimeUnit;
  * a 401, the agent refreshes once and retries. Reported per N: the refreshes the token endpoint saw per
  * revoked burst, and the latency the 401 path adds at p50 and p99 (revoked burst minus baseline burst, all
  * rounds pooled), against the budget of one token-endpoint round trip plus one request round trip plus
- * 2 ms (both round trips measured in the same child, warm). The refresh also writes the credentials file
- * (atomically, with fsync), as it would for a user.
+ * 2 ms (both round trips measured in the same child, warm: a loop on kept-alive connections). The refresh
+ * also writes the credentials file (atomically, with fsync), as it would for a user; the waiters are released
+ * before that write. Each burst comes after 100 ms idle, so that one round's write never delays the next.
+ *
+ * <p>A refresh never finds a warm connection to the token endpoint (it comes once an hour, or after a
+ * revocation), so the table also gives the endpoint round trip on a new connection after a short idle, made
+ * the way the agent makes it, and the budget with that in place of the warm one. It is context, not the
+ * target.
  *
  * <p>Each child first goes through one unmeasured round: its first refresh loads the refresh path's classes
  * with nothing compiled yet, which a long-running program pays once. It is reported apart.
@@ -43,8 +49,9 @@ public final class RefreshBenchmark {
         System.out.println(Machine.describe(ChildJvm.java()));
         System.out.printf("rounds=%d per N, JDK HttpClient (HTTP/1.1), one shared client%n%n", rounds);
         System.out.println("| N | refreshes per revoked burst | baseline p50 / p99 ms | revoked p50 / p99 ms "
-                + "| added p50 / p99 ms | budget ms (endpoint + request + 2) | p99 within budget |");
-        System.out.println("|---|---|---|---|---|---|---|");
+                + "| added p50 / p99 ms | budget ms (endpoint + request + 2) | p99 within budget "
+                + "| endpoint on a new connection ms | p99 within budget with it |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         List<String> targets = new ArrayList<>();
         List<String> firstRuns = new ArrayList<>();
         Path dir = Files.createTempDirectory("tokenguard-refresh");
@@ -54,14 +61,18 @@ public final class RefreshBenchmark {
                 Path credentials = server.writeCredentials(dir.resolve("credentials-" + threads + ".json"));
                 Run run = run(server, credentials, dir, threads, rounds);
                 double budget = (run.endpointRttMicros + run.requestRttMicros) / 1000.0 + 2;
+                double newConnectionBudget = (run.endpointNewConnectionMicros + run.requestRttMicros) / 1000.0 + 2;
                 double addedP50 = (Stats.percentile(run.revoked, 50) - Stats.percentile(run.baseline, 50)) / 1000;
                 double addedP99 = (Stats.percentile(run.revoked, 99) - Stats.percentile(run.baseline, 99)) / 1000;
                 boolean oneEach = run.refreshesPerBurst.stream().allMatch(r -> r == 1);
-                System.out.printf("| %d | %s | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f (%.2f + %.2f + 2) | %s |%n",
+                System.out.printf("| %d | %s | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f (%.2f + %.2f + 2) | %s "
+                                + "| %.2f (budget %.2f) | %s |%n",
                         threads, summary(run.refreshesPerBurst), Stats.percentile(run.baseline, 50) / 1000,
                         Stats.percentile(run.baseline, 99) / 1000, Stats.percentile(run.revoked, 50) / 1000,
                         Stats.percentile(run.revoked, 99) / 1000, addedP50, addedP99, budget,
-                        run.endpointRttMicros / 1000.0, run.requestRttMicros / 1000.0, addedP99 <= budget ? "yes" : "no");
+                        run.endpointRttMicros / 1000.0, run.requestRttMicros / 1000.0, addedP99 <= budget ? "yes" : "no",
+                        run.endpointNewConnectionMicros / 1000.0, newConnectionBudget,
+                        addedP99 <= newConnectionBudget ? "yes" : "no");
                 firstRuns.add(String.format("N=%d: the process's first refresh (cold): %d refresh(es); revoked burst p50 / p99 "
                         + "%.2f / %.2f ms", threads, run.firstRefreshes.get(0), Stats.percentile(run.firstRevoked, 50) / 1000,
                         Stats.percentile(run.firstRevoked, 99) / 1000));
@@ -90,6 +101,7 @@ public final class RefreshBenchmark {
         final List<Integer> firstRefreshes = new ArrayList<>();
         long requestRttMicros;
         long endpointRttMicros;
+        long endpointNewConnectionMicros;
     }
 
     private static Run run(ApiServer server, Path credentials, Path dir, int threads, int rounds)
@@ -119,6 +131,8 @@ public final class RefreshBenchmark {
                     addAll(run.revoked, line.substring(8));
                 } else if (line.startsWith("request_rtt_us=")) {
                     run.requestRttMicros = Long.parseLong(line.substring(15));
+                } else if (line.startsWith("endpoint_new_connection_rtt_us=")) {
+                    run.endpointNewConnectionMicros = Long.parseLong(line.substring(31));
                 } else if (line.startsWith("endpoint_rtt_us=")) {
                     run.endpointRttMicros = Long.parseLong(line.substring(16));
                 } else if (line.equals("revoke")) {

@@ -1,11 +1,15 @@
 package io.tokenguard.bench.refresh;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +40,7 @@ public final class RevokedBurst {
         burst(pool, threads, api, 300 / Math.max(1, threads / 10)); // warm-up: JIT, connections
         System.out.println("request_rtt_us=" + medianMicros(api, null, 400));
         System.out.println("endpoint_rtt_us=" + medianMicros(tokenUrl, "grant_type=refresh_token&refresh_token=not-a-token", 400));
+        System.out.println("endpoint_new_connection_rtt_us=" + newConnectionMicros(tokenUrl, 40));
         for (int round = -1; round < rounds; round++) {
             // Round -1 is the process's first refresh: the refresh path's classes load and nothing is
             // compiled yet. Reported apart; the rounds after it are the steady state.
@@ -51,8 +56,12 @@ public final class RevokedBurst {
         System.out.println("done");
     }
 
-    /** Each thread makes {@code each} requests, all released together; the latencies of the last ones. */
+    /**
+     * Each thread makes {@code each} requests, all released together after 100 ms idle; the latencies of the
+     * last ones.
+     */
     private static long[] burst(ExecutorService pool, int threads, URI api, int each) throws Exception {
+        Thread.sleep(100);
         CyclicBarrier start = new CyclicBarrier(threads);
         List<Future<Long>> results = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -76,6 +85,42 @@ public final class RevokedBurst {
         long[] micros = new long[times];
         for (int i = 0; i < times; i++) {
             micros[i] = call(uri, form);
+        }
+        Arrays.sort(micros);
+        return micros[times / 2];
+    }
+
+    /**
+     * The median of POSTs to the token endpoint, each on a new connection after 20 ms idle, made the way the
+     * agent makes a refresh (HttpURLConnection, streaming, disconnected after): a refresh comes once an hour
+     * or after a revocation, never on a warm kept-alive connection. For context next to the budget.
+     */
+    private static long newConnectionMicros(URI tokenUrl, int times) throws Exception {
+        byte[] form = "grant_type=refresh_token&refresh_token=not-a-token".getBytes(StandardCharsets.US_ASCII);
+        long[] micros = new long[times];
+        for (int i = 0; i < times; i++) {
+            Thread.sleep(20);
+            long start = System.nanoTime();
+            HttpURLConnection connection = (HttpURLConnection) tokenUrl.toURL().openConnection();
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(form.length);
+            connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(form);
+            }
+            int status = connection.getResponseCode();
+            try (InputStream in = connection.getErrorStream()) {
+                if (in != null) {
+                    in.readAllBytes();
+                }
+            }
+            connection.disconnect();
+            micros[i] = (System.nanoTime() - start) / 1000;
+            if (status != 400) {
+                System.out.println("unexpected status " + status + " from " + tokenUrl);
+                System.exit(1);
+            }
         }
         Arrays.sort(micros);
         return micros[times / 2];
