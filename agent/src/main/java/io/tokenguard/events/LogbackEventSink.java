@@ -1,14 +1,10 @@
 package io.tokenguard.events;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.ContextBase;
 import ch.qos.logback.core.FileAppender;
-import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusListener;
 import java.nio.charset.StandardCharsets;
@@ -17,48 +13,45 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Writes events through a Logback context of the agent's own, configured here in code. It never runs
+ * Writes events through a Logback appender of the agent's own, configured here in code. It never runs
  * Logback's auto-configuration, so it never reads the host's {@code logback.xml}, and it shares nothing
  * with the host's logging (the classes are relocated and live in the agent's class loader).
+ *
+ * <p>The agent formats each line itself and filters by level itself, so it uses Logback's appenders (the
+ * file or standard error, the lock that keeps lines whole, recovery from I/O errors, status reports)
+ * without its loggers: about half the Logback classes to load at start-up, on every start of the host.
  *
  * <p>Lines: {@code text} is {@code 2026-11-22T02:30:00.123Z INFO  tokenguard event=NAME key=value ...};
  * {@code json} is one object per line with {@code ts}, {@code level}, {@code logger}, {@code event} and the
  * event's fields.
  */
 public final class LogbackEventSink implements EventSink {
-    private final Logger logger;
+    private final OutputStreamAppender<String> appender;
     private final boolean json;
+    /** The lowest level written. */
+    private final Level threshold;
 
-    /** @param file null for standard error */
+    /**
+     * @param level {@code trace}, {@code debug}, {@code info}, {@code warn} or {@code error}
+     * @param file null for standard error
+     */
     public LogbackEventSink(String format, String level, Path file) {
         this.json = "json".equals(format);
-        LoggerContext context = new LoggerContext();
+        this.threshold = threshold(level);
+        ContextBase context = new ContextBase();
         context.setName("tokenguard");
-        // Normally set by Logback's SLF4J provider, which the agent deliberately never initializes.
-        context.setMDCAdapter(new LogbackMDCAdapter());
-        OutputStreamAppender<ILoggingEvent> appender;
         if (file != null) {
-            FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
+            FileAppender<String> fileAppender = new FileAppender<>();
             fileAppender.setFile(file.toString());
             fileAppender.setAppend(true);
             appender = fileAppender;
         } else {
-            ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+            ConsoleAppender<String> console = new ConsoleAppender<>();
             console.setTarget("System.err");
             appender = console;
         }
-        LayoutBase<ILoggingEvent> layout = new LayoutBase<ILoggingEvent>() {
-            @Override
-            public String doLayout(ILoggingEvent event) {
-                return event.getMessage() + System.lineSeparator();
-            }
-        };
-        layout.setContext(context);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        EncoderBase<String> encoder = new LineEncoder();
         encoder.setContext(context);
-        encoder.setLayout(layout);
-        encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
         // Logback keeps its own I/O failures (a full disk, /dev/full) to itself; tell the user once.
         AtomicBoolean failureReported = new AtomicBoolean();
@@ -75,46 +68,53 @@ public final class LogbackEventSink implements EventSink {
         appender.setName("tokenguard");
         appender.setEncoder(encoder);
         appender.start();
-        logger = context.getLogger("tokenguard");
-        logger.setAdditive(false);
-        logger.setLevel(ch.qos.logback.classic.Level.toLevel(level, ch.qos.logback.classic.Level.INFO));
-        logger.addAppender(appender);
         context.start();
+    }
+
+    /** One formatted line, and the line separator. */
+    private static final class LineEncoder extends EncoderBase<String> {
+        private static final byte[] SEPARATOR = System.lineSeparator().getBytes(StandardCharsets.UTF_8);
+
+        @Override
+        public byte[] headerBytes() {
+            return null;
+        }
+
+        @Override
+        public byte[] encode(String line) {
+            byte[] text = line.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = new byte[text.length + SEPARATOR.length];
+            System.arraycopy(text, 0, bytes, 0, text.length);
+            System.arraycopy(SEPARATOR, 0, bytes, text.length, SEPARATOR.length);
+            return bytes;
+        }
+
+        @Override
+        public byte[] footerBytes() {
+            return null;
+        }
+    }
+
+    private static Level threshold(String level) {
+        switch (level == null ? "info" : level) {
+            case "trace":
+            case "debug":
+                return Level.DEBUG;
+            case "warn":
+                return Level.WARN;
+            case "error":
+                return Level.ERROR;
+            default:
+                return Level.INFO;
+        }
     }
 
     @Override
     public void emit(Level level, String event, Map<String, Object> fields) {
-        ch.qos.logback.classic.Level logbackLevel = toLogback(level);
-        if (!logger.isEnabledFor(logbackLevel)) {
+        if (level.compareTo(threshold) < 0) {
             return;
         }
-        String line = json ? json(level, event, fields) : text(level, event, fields);
-        switch (level) {
-            case DEBUG:
-                logger.debug(line);
-                break;
-            case WARN:
-                logger.warn(line);
-                break;
-            case ERROR:
-                logger.error(line);
-                break;
-            default:
-                logger.info(line);
-        }
-    }
-
-    private static ch.qos.logback.classic.Level toLogback(Level level) {
-        switch (level) {
-            case DEBUG:
-                return ch.qos.logback.classic.Level.DEBUG;
-            case WARN:
-                return ch.qos.logback.classic.Level.WARN;
-            case ERROR:
-                return ch.qos.logback.classic.Level.ERROR;
-            default:
-                return ch.qos.logback.classic.Level.INFO;
-        }
+        appender.doAppend(json ? json(level, event, fields) : text(level, event, fields));
     }
 
     static String text(Level level, String event, Map<String, Object> fields) {
