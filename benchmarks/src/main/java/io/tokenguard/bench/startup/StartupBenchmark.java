@@ -41,7 +41,8 @@ import javax.tools.ToolProvider;
  * <p>Options: {@code rounds=40} (runs of each kind), {@code otel-every=5} (the OpenTelemetry agent runs in
  * every fifth round only: it takes seconds a start), {@code programs=jdk,okhttp},
  * {@code kinds=without,tokenguard,first,otel,empty,empty-transformer}, {@code compare=<jar>,<jar>} (other builds
- * of the agent, run as more kinds, each with its own cache folder: what a change bought).
+ * of the agent, run as more kinds, each with its own cache folder: what a change bought), {@code plain=<jar>,<jar>}
+ * (any other agent jar, attached with no option and sent the valid token: a floor of one's own making).
  */
 public final class StartupBenchmark {
     private static final String PLACEHOLDER = "placeholder";
@@ -59,6 +60,12 @@ public final class StartupBenchmark {
         for (String other : options.getOrDefault("compare", "").split(",")) {
             if (!other.isBlank()) {
                 kinds.add("jar:" + Path.of(other).toAbsolutePath());
+            }
+        }
+        // Any other agent jar, attached as it is and sent the valid token: floors of one's own making.
+        for (String other : options.getOrDefault("plain", "").split(",")) {
+            if (!other.isBlank()) {
+                kinds.add("plain:" + Path.of(other).toAbsolutePath());
             }
         }
 
@@ -121,6 +128,9 @@ public final class StartupBenchmark {
             command.add("-Dtokenguard.cache-dir=" + cache.resolveSibling("cache-" + Integer.toHexString(jar.hashCode())));
             token = PLACEHOLDER;
             kind = "compared";
+        } else if (kind.startsWith("plain:")) {
+            command.add("-javaagent:" + kind.substring(6));
+            kind = "compared";
         }
         switch (kind) {
             case "compared":
@@ -157,6 +167,9 @@ public final class StartupBenchmark {
     private static String label(String name) {
         if (name.startsWith("jar:")) {
             return "tokenguard " + Path.of(name.substring(4)).getFileName() + " (cache warm)";
+        }
+        if (name.startsWith("plain:")) {
+            return "agent " + Path.of(name.substring(6)).getFileName();
         }
         switch (name) {
             case "jdk":
