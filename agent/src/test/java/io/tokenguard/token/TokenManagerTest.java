@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,11 +65,31 @@ class TokenManagerTest {
     }
 
     private TokenManager manager(Duration skew) {
+        return manager(skew, AgentThreads.single("test-refresh"));
+    }
+
+    private TokenManager manager(Duration skew, Executor background) {
         Clock clock = Clock.systemUTC();
         CredentialStore store = new CredentialStore(file, "/access_token", "/refresh_token", "/expires_at",
                 ExpiryFormat.EPOCH_SECONDS, clock);
         return new TokenManager(store, endpoint(), new Events(sink, clock), clock, skew, Duration.ofSeconds(5),
-                "log in again", AgentThreads.single("test-refresh"));
+                "log in again", background);
+    }
+
+    /**
+     * A refresh thread that starts nothing before {@code open} counts down: a test can hang its stages on a
+     * refresh before the refresh can possibly finish (else a fast refresh would run them on the test thread).
+     */
+    private static Executor gatedRefreshThread(CountDownLatch open) {
+        Executor thread = AgentThreads.single("test-refresh");
+        return task -> thread.execute(() -> {
+            try {
+                open.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
     }
 
     private TokenEndpointClient endpoint() {
@@ -115,7 +136,8 @@ class TokenManagerTest {
     void waitersAreReleasedBeforeTheWriteAndAwaitingTheFlightWaitsForTheWrite() throws Exception {
         Grant grant = server.issueGrant();
         writeFile(grant);
-        TokenManager tokens = manager(Duration.ofSeconds(1));
+        CountDownLatch attached = new CountDownLatch(1);
+        TokenManager tokens = manager(Duration.ofSeconds(1), gatedRefreshThread(attached));
         Token rejected = tokens.load();
         server.revokeAllAccessTokens();
 
@@ -126,6 +148,7 @@ class TokenManagerTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        attached.countDown();
         String seen = fileAtRelease.get(10, TimeUnit.SECONDS);
         assertTrue(seen.contains(grant.refreshToken()), "released before the write: the file still held the old tokens");
         tokens.awaitRefreshInFlight();
@@ -143,7 +166,8 @@ class TokenManagerTest {
     @Test
     void aRejectionOfTheNewTokenDuringItsWriteQueuesOneMoreRefresh() throws Exception {
         writeFile(server.issueGrant());
-        TokenManager tokens = manager(Duration.ofSeconds(1));
+        CountDownLatch attached = new CountDownLatch(1);
+        TokenManager tokens = manager(Duration.ofSeconds(1), gatedRefreshThread(attached));
         Token rejected = tokens.load();
         server.revokeAllAccessTokens();
 
@@ -156,6 +180,7 @@ class TokenManagerTest {
             }
             return fresh;
         });
+        attached.countDown();
         Token fresh = first.get(10, TimeUnit.SECONDS);
         Token third = secondRejections.get(0).get(10, TimeUnit.SECONDS);
         assertNotNull(third, "a second refresh answered the 401 for the new token");
