@@ -2,11 +2,14 @@ package io.tokenguard.events;
 
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.ContextBase;
-import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.EncoderBase;
+import ch.qos.logback.core.recovery.ResilientFileOutputStream;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusListener;
+import ch.qos.logback.core.util.FileUtil;
+import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,10 +44,7 @@ public final class LogbackEventSink implements EventSink {
         ContextBase context = new ContextBase();
         context.setName("tokenguard");
         if (file != null) {
-            FileAppender<String> fileAppender = new FileAppender<>();
-            fileAppender.setFile(file.toString());
-            fileAppender.setAppend(true);
-            appender = fileAppender;
+            appender = new LogFileAppender(file.toFile());
         } else {
             ConsoleAppender<String> console = new ConsoleAppender<>();
             console.setTarget("System.err");
@@ -69,6 +69,36 @@ public final class LogbackEventSink implements EventSink {
         appender.setEncoder(encoder);
         appender.start();
         context.start();
+    }
+
+    /**
+     * Logback's {@code FileAppender} as the agent uses it (append, parent folders made, the resilient stream
+     * that recovers from I/O errors), without its start-up status message: that message is Logback's only
+     * string concatenation on this path, and Logback is compiled with {@code invokedynamic} concatenation,
+     * whose first use spins about a dozen method-handle classes in the host at every start. It also skips
+     * {@code FileSize}, whose class initializer compiles a regular expression.
+     */
+    private static final class LogFileAppender extends OutputStreamAppender<String> {
+        private static final int BUFFER_BYTES = 8192;
+        private final File file;
+
+        LogFileAppender(File file) {
+            this.file = file;
+        }
+
+        @Override
+        public void start() {
+            try {
+                FileUtil.createMissingParentDirectories(file);
+                ResilientFileOutputStream out = new ResilientFileOutputStream(file, true, BUFFER_BYTES);
+                out.setContext(getContext());
+                setOutputStream(out);
+            } catch (IOException e) {
+                addError("cannot open the log file " + file, e);
+                return;
+            }
+            super.start();
+        }
     }
 
     /** One formatted line, and the line separator. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenguard.events.EventSink.Level;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,5 +52,35 @@ class LogbackEventSinkTest {
         assertTrue(json.get(0).contains("\"note\":\"tokenguard \u2713 line\\nbreak\""), json.get(0));
         List<String> text = emitEachLevel("text", "info");
         assertTrue(text.get(0).endsWith("note=\"tokenguard \u2713 line\\nbreak\""), text.get(0));
+    }
+
+    @Test
+    void theFileIsAppendedToAndItsMissingFoldersAreMade() throws Exception {
+        Path file = dir.resolve("logs/tokenguard/agent.log");
+        new LogbackEventSink("text", "info", file).emit(Level.INFO, "first.run", Map.of());
+        new LogbackEventSink("text", "info", file).emit(Level.INFO, "second.run", Map.of());
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).endsWith("event=first.run") && lines.get(1).endsWith("event=second.run"),
+                String.join("\n", lines));
+    }
+
+    @Test
+    void aLogFileThatCannotBeOpenedIsSaidOnceOnStandardError() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("a-folder.log"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            LogbackEventSink sink = new LogbackEventSink("text", "info", folder);
+            sink.emit(Level.INFO, "dropped.one", Map.of());
+            sink.emit(Level.ERROR, "dropped.two", Map.of());
+        } finally {
+            System.setErr(originalErr);
+        }
+        List<String> said = err.toString(StandardCharsets.UTF_8).lines().collect(java.util.stream.Collectors.toList());
+        assertEquals(1, said.size(), String.join("\n", said));
+        assertTrue(said.get(0).contains("event=agent.log_failed file=" + folder), said.get(0));
+        assertTrue(said.get(0).contains("exception=java.io.FileNotFoundException"), said.get(0));
     }
 }
