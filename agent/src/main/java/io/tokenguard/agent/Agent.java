@@ -71,15 +71,8 @@ public final class Agent {
             Started started = install(settings, instrumentation, events, attachedLate, definer, cache);
             // The rest (the log, the credentials file) runs beside the host's own start-up; requests
             // that come before it is done wait for it, bounded by refresh-timeout.
-            Thread init = new Thread(null, () -> {
-                try {
-                    finishStart(settings, sink, events, started, version != null ? version : "unknown");
-                } catch (Throwable t) {
-                    started.guard.disable();
-                    sink.ready(fallbackSink());
-                    events.agentDisabled("agent failed to start: " + t + " (the program runs on without tokenguard)");
-                }
-            }, "tokenguard-init", 0, false);
+            Thread init = new Thread(null, new Init(settings, sink, events, started,
+                    version != null ? version : "unknown"), "tokenguard-init", 0, false);
             init.setDaemon(true);
             init.start();
         } catch (Throwable t) {
@@ -96,6 +89,51 @@ public final class Agent {
         Started(RequestGuard guard, List<String> instrumented) {
             this.guard = guard;
             this.instrumented = instrumented;
+        }
+    }
+
+    /**
+     * The second half of the start, on its own thread. A class rather than a lambda, as is every callback on
+     * the start path: each lambda spins classes in the host at every start.
+     */
+    private static final class Init implements Runnable {
+        private final Settings settings;
+        private final DeferredSink sink;
+        private final Events events;
+        private final Started started;
+        private final String version;
+
+        Init(Settings settings, DeferredSink sink, Events events, Started started, String version) {
+            this.settings = settings;
+            this.sink = sink;
+            this.events = events;
+            this.started = started;
+            this.version = version;
+        }
+
+        @Override
+        public void run() {
+            try {
+                finishStart(settings, sink, events, started, version);
+            } catch (Throwable t) {
+                started.guard.disable();
+                sink.ready(fallbackSink());
+                events.agentDisabled("agent failed to start: " + t + " (the program runs on without tokenguard)");
+            }
+        }
+    }
+
+    /** At the JVM's exit: a refresh under way is finished and written (bounded by refresh-timeout). */
+    private static final class AwaitRefresh implements Runnable {
+        private final TokenManager tokens;
+
+        AwaitRefresh(TokenManager tokens) {
+            this.tokens = tokens;
+        }
+
+        @Override
+        public void run() {
+            tokens.awaitRefreshInFlight();
         }
     }
 
@@ -160,7 +198,7 @@ public final class Agent {
             return;
         }
         started.guard.ready(tokens);
-        Runtime.getRuntime().addShutdownHook(new Thread(null, tokens::awaitRefreshInFlight,
+        Runtime.getRuntime().addShutdownHook(new Thread(null, new AwaitRefresh(tokens),
                 "tokenguard-shutdown", 0, false));
         events.agentStarted(version, settings.hosts().toString(), started.instrumented,
                 settings.credentialsFile().toString(),

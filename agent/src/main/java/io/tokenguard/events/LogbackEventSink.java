@@ -54,21 +54,34 @@ public final class LogbackEventSink implements EventSink {
         encoder.setContext(context);
         encoder.start();
         // Logback keeps its own I/O failures (a full disk, /dev/full) to itself; tell the user once.
-        AtomicBoolean failureReported = new AtomicBoolean();
-        String where = file == null ? "standard error" : file.toString();
-        context.getStatusManager().add((StatusListener) status -> {
-            if (status.getLevel() == Status.ERROR && failureReported.compareAndSet(false, true)) {
-                StandardError.once(json, "agent.log_failed", "file", where, "exception",
-                        status.getThrowable() == null ? "none" : status.getThrowable().getClass().getName(),
-                        "message", status.getMessage(),
-                        "action", "events are dropped while the log cannot be written; requests are guarded as before");
-            }
-        });
+        context.getStatusManager().add(new FailureReport(json, file == null ? "standard error" : file.toString()));
         appender.setContext(context);
         appender.setName("tokenguard");
         appender.setEncoder(encoder);
         appender.start();
         context.start();
+    }
+
+    /** Says the first error Logback reports (it keeps its own I/O failures to itself) on standard error. */
+    private static final class FailureReport implements StatusListener {
+        private final boolean json;
+        private final String where;
+        private final AtomicBoolean reported = new AtomicBoolean();
+
+        FailureReport(boolean json, String where) {
+            this.json = json;
+            this.where = where;
+        }
+
+        @Override
+        public void addStatusEvent(Status status) {
+            if (status.getLevel() == Status.ERROR && reported.compareAndSet(false, true)) {
+                StandardError.once(json, "agent.log_failed", "file", where, "exception",
+                        status.getThrowable() == null ? "none" : status.getThrowable().getClass().getName(),
+                        "message", status.getMessage(),
+                        "action", "events are dropped while the log cannot be written; requests are guarded as before");
+            }
+        }
     }
 
     /**

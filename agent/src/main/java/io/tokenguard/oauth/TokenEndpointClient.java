@@ -40,9 +40,6 @@ public final class TokenEndpointClient {
     private static final Set<String> TERMINAL_ERRORS = Set.of("invalid_grant", "invalid_client",
             "unauthorized_client", "unsupported_grant_type", "invalid_scope", "invalid_request");
     // RFC 6749 §5.2: error codes are printable ASCII without '"' and '\'. Anything else is not a code.
-    private static final Pattern ERROR_CODE = Pattern.compile("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}]");
-    private static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
 
     private final URI tokenUrl;
     private final String clientId;
@@ -115,7 +112,7 @@ public final class TokenEndpointClient {
             int status = connection.getResponseCode();
             JsonNode root = parseObject(readBody(connection, status));
             String error = root == null ? null : text(root.get("error"));
-            return new ProbeAnswer(status, error != null && ERROR_CODE.matcher(error).matches() ? error : null,
+            return new ProbeAnswer(status, error != null && Syntax.ERROR_CODE.matcher(error).matches() ? error : null,
                     connection.getHeaderField("Location"));
         } finally {
             if (connection != null) {
@@ -270,7 +267,7 @@ public final class TokenEndpointClient {
         }
         // The token goes into HTTP headers: a line break would inject headers of its own, and clients such
         // as OkHttp throw at anything outside visible ASCII (RFC 6750 b64token is a subset of it).
-        if (!TOKEN_CHARS.matcher(accessToken.textValue()).matches()) {
+        if (!Syntax.TOKEN_CHARS.matcher(accessToken.textValue()).matches()) {
             throw new TokenEndpointException(status, "invalid_response",
                     "access_token contains characters not allowed in an HTTP header", false, null, null);
         }
@@ -333,7 +330,7 @@ public final class TokenEndpointClient {
                 description = text(node.get("message"));
             }
         }
-        if (error == null || !ERROR_CODE.matcher(error).matches() || !error.equals(redact(error, refreshToken))) {
+        if (error == null || !Syntax.ERROR_CODE.matcher(error).matches() || !error.equals(redact(error, refreshToken))) {
             error = "http_" + status;
         }
         boolean terminal = status == 401 || (status == 400 && TERMINAL_ERRORS.contains(error));
@@ -375,7 +372,7 @@ public final class TokenEndpointClient {
                 text = text.replace(formEncode(secret), "[redacted]").replace(secret, "[redacted]");
             }
         }
-        text = CONTROL.matcher(text).replaceAll(" ");
+        text = Syntax.CONTROL.matcher(text).replaceAll(" ");
         if (text.length() > MAX_DESCRIPTION) {
             int end = Character.isHighSurrogate(text.charAt(MAX_DESCRIPTION - 1)) ? MAX_DESCRIPTION - 1 : MAX_DESCRIPTION;
             text = text.substring(0, end);
@@ -403,5 +400,17 @@ public final class TokenEndpointClient {
     /** Built on the first refresh, not at start: the mapper loads some four hundred classes. */
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    /**
+     * Compiled at the first answer, not when the agent starts: the regular expressions' classes and lambdas
+     * would otherwise be loaded in every host at start-up, for a refresh that may come an hour later.
+     */
+    private static final class Syntax {
+        static final Pattern ERROR_CODE = Pattern.compile("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+        static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}]");
+        static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
+
+        private Syntax() {}
     }
 }

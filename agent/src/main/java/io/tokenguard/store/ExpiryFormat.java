@@ -16,7 +16,6 @@ public enum ExpiryFormat {
     /** Numbers above this are milliseconds: read as seconds they would lie past the year 5000. */
     static final long MILLIS_THRESHOLD = 100_000_000_000L;
 
-    private static final Pattern NUMBER = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
     /** A stored expiry: when, in which format, and whether a number was written as a JSON string. */
     static final class Stored {
@@ -54,7 +53,7 @@ public enum ExpiryFormat {
                 if (text.isEmpty()) {
                     return null;
                 }
-                if (NUMBER.matcher(text).matches()) {
+                if (Decimal.PATTERN.matcher(text).matches()) {
                     return fromNumber(text, true);
                 }
                 try {
@@ -100,5 +99,12 @@ public enum ExpiryFormat {
         } catch (ArithmeticException | DateTimeException e) {
             throw new IllegalArgumentException("is out of range");
         }
+    }
+
+    /** Compiled only when a file stores its expiry as a numeric string, not at every start. */
+    private static final class Decimal {
+        static final Pattern PATTERN = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+
+        private Decimal() {}
     }
 }

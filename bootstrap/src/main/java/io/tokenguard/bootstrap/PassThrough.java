@@ -9,20 +9,30 @@ package io.tokenguard.bootstrap;
  * sees the same flag.
  */
 public final class PassThrough {
-    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** No {@code withInitial} lambda: spinning one costs every host a few classes at its first request. */
+    private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<>();
 
     private PassThrough() {}
 
     /** True while the current thread is inside {@link #enter()} / {@link #exit()}. */
     public static boolean active() {
-        return DEPTH.get()[0] > 0;
+        int[] depth = DEPTH.get();
+        return depth != null && depth[0] > 0;
     }
 
     public static void enter() {
-        DEPTH.get()[0]++;
+        int[] depth = DEPTH.get();
+        if (depth == null) {
+            depth = new int[1];
+            DEPTH.set(depth);
+        }
+        depth[0]++;
     }
 
     public static void exit() {
-        DEPTH.get()[0]--;
+        int[] depth = DEPTH.get();
+        if (depth != null) {
+            depth[0]--;
+        }
     }
 }
