@@ -39,7 +39,6 @@ public final class TokenEndpointClient {
     private static final int MAX_DESCRIPTION = 200;
     private static final Set<String> TERMINAL_ERRORS = Set.of("invalid_grant", "invalid_client",
             "unauthorized_client", "unsupported_grant_type", "invalid_scope", "invalid_request");
-    // RFC 6749 §5.2: error codes are printable ASCII without '"' and '\'. Anything else is not a code.
 
     private final URI tokenUrl;
     private final String clientId;
@@ -407,6 +406,7 @@ public final class TokenEndpointClient {
      * would otherwise be loaded in every host at start-up, for a refresh that may come an hour later.
      */
     private static final class Syntax {
+        /** RFC 6749 §5.2: error codes are printable ASCII without '"' and '\'. Anything else is not a code. */
         static final Pattern ERROR_CODE = Pattern.compile("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
         static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}]");
         static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");

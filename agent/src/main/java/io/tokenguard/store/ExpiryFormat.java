@@ -16,7 +16,6 @@ public enum ExpiryFormat {
     /** Numbers above this are milliseconds: read as seconds they would lie past the year 5000. */
     static final long MILLIS_THRESHOLD = 100_000_000_000L;
 
-
     /** A stored expiry: when, in which format, and whether a number was written as a JSON string. */
     static final class Stored {
         final Instant instant;
