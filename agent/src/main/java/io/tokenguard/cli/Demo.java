@@ -147,7 +147,11 @@ final class Demo {
         }
     }
 
-    /** Once the program is calling, wait about 7 of its 15 seconds, then revoke every access token. */
+    /**
+     * Once the program is calling, wait about 7 of its 15 seconds, then revoke every access token, a quarter
+     * of a token's life after a refresh. Revoked at an arbitrary instant, the token could be the one a
+     * refresh is just replacing: then no call meets a 401 and the demo shows nothing.
+     */
     private void revokeOnceAfterAWhile(DemoAuthServer server, Process process, int seconds)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -156,6 +160,14 @@ final class Demo {
         }
         long revokeAfter = Math.max(1_000L, seconds * 7_000L / 15);
         if (process.waitFor(revokeAfter, TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        int refreshes = server.refreshes();
+        long nextRefreshBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIFETIME_MILLIS);
+        while (server.refreshes() == refreshes && process.isAlive() && System.nanoTime() < nextRefreshBy) {
+            Thread.sleep(10);
+        }
+        if (process.waitFor(LIFETIME_MILLIS / 4, TimeUnit.MILLISECONDS)) {
             return;
         }
         int revoked = server.revokeAllAccessTokens();

@@ -25,6 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SharedCredentialsTest extends ScenarioBase {
     private static final int PROCESSES = 6;
     private static final long TOKEN_MILLIS = 1_500;
+    /**
+     * How long each program calls. Six JVMs starting at once on two cores can take seconds to make their
+     * first calls; the loop must outlast them plus both revocations (6 s did not, once, on a slow machine).
+     */
+    private static final int LOOP_SECONDS = 9;
 
     /**
      * Six processes, two threads each, one file in Claude Code's layout, 1.5-second tokens, rotation with
@@ -52,14 +57,15 @@ class SharedCredentialsTest extends ScenarioBase {
                     .set("credentials-file", credentials)
                     .set("token-url", server.tokenUrl())
                     .set("hosts", "127.0.0.1:" + server.port())
-                    .main(SuiteProgram.class, JdkDriver.class.getName(), "loop", server.apiUrl("/v1/messages"), 2, 6)));
+                    .main(SuiteProgram.class, JdkDriver.class.getName(), "loop", server.apiUrl("/v1/messages"), 2,
+                            LOOP_SECONDS)));
         }
         await("every program's first call", 30, () -> server.apiOk() >= PROCESSES
                 || children.stream().noneMatch(AgentJvm.Running::isAlive));
         sleep(1_500);
-        revokeBetweenRefreshes(server);
+        revokeBetweenRefreshes(server, children);
         sleep(2_000);
-        revokeBetweenRefreshes(server);
+        revokeBetweenRefreshes(server, children);
         List<Result> results = new ArrayList<>();
         for (AgentJvm.Running child : children) {
             results.add(child.await());
@@ -108,9 +114,12 @@ class SharedCredentialsTest extends ScenarioBase {
      * generations at once, which no client can absorb (see the README's limitations). This test is about
      * processes not killing each other's tokens, so it revokes one generation at a time.
      */
-    private void revokeBetweenRefreshes(DemoAuthServer server) {
+    private void revokeBetweenRefreshes(DemoAuthServer server, List<AgentJvm.Running> children) {
         int before = server.refreshes();
-        await("a refresh by one of the processes", 10, () -> server.refreshes() > before);
+        await("a refresh by one of the processes", 10, () -> server.refreshes() > before
+                || children.stream().noneMatch(AgentJvm.Running::isAlive));
+        assertTrue(server.refreshes() > before, "the programs ended before the revocation: their loop of "
+                + LOOP_SECONDS + " s is too short for this machine's start-up");
         sleep(300);
         server.revokeAllAccessTokens();
     }
