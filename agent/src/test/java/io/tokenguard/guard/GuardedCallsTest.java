@@ -38,6 +38,7 @@ class GuardedCallsTest {
     private DemoAuthServer server;
     private final RecordingSink sink = new RecordingSink();
     private GuardedCalls calls;
+    private TokenManager tokens;
 
     @BeforeEach
     void start() throws Exception {
@@ -48,7 +49,7 @@ class GuardedCallsTest {
                 + grant.refreshToken() + "\",\"expires_at\":" + grant.expiresAtSeconds() + "}");
         Clock clock = Clock.systemUTC();
         Events events = new Events(sink, clock);
-        TokenManager tokens = new TokenManager(
+        tokens = new TokenManager(
                 new CredentialStore(file, "/access_token", "/refresh_token", "/expires_at", ExpiryFormat.EPOCH_SECONDS, clock),
                 new TokenEndpointClient(server.tokenUrl(), null, null, ClientAuth.NONE, RequestFormat.FORM, null,
                         Duration.ofSeconds(5)),
@@ -62,6 +63,9 @@ class GuardedCallsTest {
 
     @AfterEach
     void stop() {
+        // A refresh hands out its token before it writes the file: let the write end before the temp
+        // folder is deleted (it raced once in CI, leaving a file JUnit could not remove).
+        tokens.awaitRefreshInFlight();
         server.close();
     }
 
