@@ -81,6 +81,9 @@ class GuardedUrlConnectionTest {
 
     @AfterEach
     void stop() {
+        // A refresh hands out its token before it writes the file: let the write end before the temp
+        // folder is deleted (GuardedCallsTest once failed in CI on that race).
+        tokens.awaitRefreshInFlight();
         api.close();
         auth.close();
     }
