@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,6 +45,7 @@ public final class DemoAuthServer implements AutoCloseable {
     private volatile boolean omitRefreshToken;
     private volatile boolean wwwAuthenticate;
     private volatile boolean revokeAfterEachApiOk;
+    private volatile CountDownLatch apiGate;
 
     private final TokenLedger ledger = new TokenLedger();
     private final AtomicInteger refreshes = new AtomicInteger();
@@ -114,6 +117,24 @@ public final class DemoAuthServer implements AutoCloseable {
     public DemoAuthServer revokeAfterEachApiOk(boolean on) {
         this.revokeAfterEachApiOk = on;
         return this;
+    }
+
+    /**
+     * API requests that arrive from now on wait, before their token is checked, until {@link
+     * #releaseApiCalls()} (at most 30 seconds): a test can then change tokens while requests are in flight.
+     */
+    public DemoAuthServer holdApiCalls() {
+        apiGate = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Lets the held API requests go on, and all later ones pass at once. */
+    public void releaseApiCalls() {
+        CountDownLatch gate = apiGate;
+        apiGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     public synchronized DemoAuthServer start() throws IOException {
@@ -352,6 +373,14 @@ public final class DemoAuthServer implements AutoCloseable {
         apiCalls.incrementAndGet();
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         record(apiAuthorizations, authorization == null ? "" : authorization);
+        CountDownLatch gate = apiGate;
+        if (gate != null) {
+            try {
+                gate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         sleep(apiLatencyMillis);
         String bearer = null;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -54,6 +54,8 @@ public final class GuardedCalls {
         private final String library;
         private final RequestInfo info;
         private volatile Token token;
+        /** Retries granted so far: one after the first 401, at most one more ({@link RequestGuard#retried}). */
+        private volatile int retries;
 
         Call(String library, RequestInfo info, Token token) {
             this.library = library;
@@ -110,12 +112,36 @@ public final class GuardedCalls {
                 return false;
             }
             token = fresh;
+            retries++;
             return true;
         }
 
         @Override
-        public void retried(int status) {
-            guard.retried(info, status, token);
+        public boolean retried(int status) {
+            try {
+                if (retries > 1) {
+                    guard.retriedAgain(info, status, token);
+                    return false;
+                }
+                return adopt(guard.retried(info, status, token));
+            } catch (RuntimeException e) {
+                guard.internalFailure(library, e);
+                return false;
+            }
+        }
+
+        @Override
+        public CompletableFuture<Boolean> retriedAsync(int status) {
+            try {
+                if (retries > 1) {
+                    guard.retriedAgain(info, status, token);
+                    return CompletableFuture.completedFuture(false);
+                }
+                return guard.retriedAsync(info, status, token).thenApply(this::adopt);
+            } catch (RuntimeException e) {
+                guard.internalFailure(library, e);
+                return CompletableFuture.completedFuture(false);
+            }
         }
 
         @Override

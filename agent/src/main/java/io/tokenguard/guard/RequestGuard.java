@@ -245,14 +245,61 @@ public final class RequestGuard {
         });
     }
 
-    /** The retry is done; {@code status} is its answer. A second 401 is not retried again. */
-    public void retried(RequestInfo request, int status, Token used) {
+    /**
+     * The retry carrying {@code used} came back with {@code status}. Null: the program gets this answer. A
+     * token: send the request once more, with it, and report that answer to {@link #retriedAgain}. That second
+     * retry is offered only for a 401 that may be the same revocation as the first: the first retry carried a
+     * token issued before the first 401 arrived (one a refresh was just obtaining, or one another process
+     * wrote), which a server revoking all of a grant's access tokens at once kills too. A 401 for a token
+     * refreshed in answer to a 401 is final ({@code retry-rejected}).
+     */
+    public Token retried(RequestInfo request, int status, Token used) {
+        if (status != UNAUTHORIZED) {
+            events.requestRetried(request, status, used);
+            return null;
+        }
+        if (rejectionIsFinal(used)) {
+            retryRejected(request, status, used);
+            return null;
+        }
+        return rejected(request, status, used);
+    }
+
+    /** Non-blocking form of {@link #retried}: the future completes with null when there is no second retry. */
+    public CompletableFuture<Token> retriedAsync(RequestInfo request, int status, Token used) {
+        if (status != UNAUTHORIZED) {
+            events.requestRetried(request, status, used);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (rejectionIsFinal(used)) {
+            retryRejected(request, status, used);
+            return CompletableFuture.completedFuture(null);
+        }
+        return rejectedAsync(request, status, used);
+    }
+
+    /** The second retry ({@link #retried}) came back with {@code status}: whatever it is, the program gets it. */
+    public void retriedAgain(RequestInfo request, int status, Token used) {
         if (status == UNAUTHORIZED) {
-            events.tokenRejected(request, status, used);
-            events.requestNotRetried(request, "retry-rejected");
+            retryRejected(request, status, used);
         } else {
             events.requestRetried(request, status, used);
         }
+    }
+
+    private boolean rejectionIsFinal(Token used) {
+        try {
+            TokenManager tokens = ready.now();
+            return tokens == null || tokens.issuedAfterRejection(used);
+        } catch (RuntimeException e) {
+            internalFailure(CORE, e);
+            return true;
+        }
+    }
+
+    private void retryRejected(RequestInfo request, int status, Token used) {
+        events.tokenRejected(request, status, used);
+        events.requestNotRetried(request, "retry-rejected");
     }
 
     /** The request got a 401 but its body cannot be sent again: the caller gets the 401. */

@@ -77,6 +77,8 @@ public final class TokenManager {
 
     private final Object lock = new Object();
     private volatile Token current;
+    /** The token this process last obtained from the endpoint in answer to a 401 ({@link #issuedAfterRejection}). */
+    private volatile Token answeredRejection;
     private volatile long refreshAtMillis = Long.MAX_VALUE;
     private final AtomicLong nextStampCheckMillis = new AtomicLong();
     private final AtomicBoolean internalFailureLogged = new AtomicBoolean();
@@ -216,6 +218,18 @@ public final class TokenManager {
     public boolean credentialsDead(Token rejected) {
         Token token = current;
         return token != null && rejected != null && token.sameAccessToken(rejected) && isDead(token);
+    }
+
+    /**
+     * Whether {@code token} is the one this process's token endpoint exchange issued in answer to a 401. Such
+     * a token was issued after whatever revoked the token the 401 was for; a 401 for it is a rejection of its
+     * own. Any other token a request is retried with (the current one when the 401 arrived, one adopted from
+     * the store, one a proactive refresh was obtaining) may have been issued before that same revocation and
+     * died with it.
+     */
+    public boolean issuedAfterRejection(Token token) {
+        Token answered = answeredRejection;
+        return answered != null && token != null && answered.sameAccessToken(token);
     }
 
     /** Blocking: the token to retry with after {@code rejected} got a 401, or null when there is none. */
@@ -407,6 +421,9 @@ public final class TokenManager {
         synchronized (lock) {
             backoffMillis = 0;
             nextAttemptAtMillis = 0;
+        }
+        if (flight.trigger == Trigger.REJECTED) {
+            answeredRejection = fresh;
         }
         setCurrent(fresh);
         events.refreshSucceeded(basis, fresh, !refreshToken.equals(basis.refreshToken()),

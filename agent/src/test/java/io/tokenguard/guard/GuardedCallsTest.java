@@ -39,14 +39,14 @@ class GuardedCallsTest {
     private final RecordingSink sink = new RecordingSink();
     private GuardedCalls calls;
     private TokenManager tokens;
+    private Path file;
 
     @BeforeEach
     void start() throws Exception {
         server = new DemoAuthServer().accessTokenLifetimeMillis(600_000).rotation(true).start();
         Grant grant = server.issueGrant();
-        Path file = dir.resolve("credentials.json");
-        Files.writeString(file, "{\"access_token\":\"" + grant.accessToken() + "\",\"refresh_token\":\""
-                + grant.refreshToken() + "\",\"expires_at\":" + grant.expiresAtSeconds() + "}");
+        file = dir.resolve("credentials.json");
+        write(grant);
         Clock clock = Clock.systemUTC();
         Events events = new Events(sink, clock);
         tokens = new TokenManager(
@@ -67,6 +67,11 @@ class GuardedCallsTest {
         // folder is deleted (it raced once in CI, leaving a file JUnit could not remove).
         tokens.awaitRefreshInFlight();
         server.close();
+    }
+
+    private void write(Grant grant) throws Exception {
+        Files.writeString(file, "{\"access_token\":\"" + grant.accessToken() + "\",\"refresh_token\":\""
+                + grant.refreshToken() + "\",\"expires_at\":" + grant.expiresAtSeconds() + "}");
     }
 
     private GuardedCall guarded() {
@@ -123,9 +128,53 @@ class GuardedCallsTest {
         server.revokeAllAccessTokens();
         assertTrue(call.retryAfterAsync(401, true).get(5, TimeUnit.SECONDS));
         assertFalse(call.retryAfterAsync(500, true).get(5, TimeUnit.SECONDS));
-        call.retried(401);
+        assertFalse(call.retriedAsync(401).get(5, TimeUnit.SECONDS), "the retry carried a token refreshed after the 401");
         assertEquals("retry-rejected", sink.named("request.not_retried").get(0).fields.get("reason"),
                 "a second 401 is not retried again");
+        assertEquals(1, server.refreshes());
+    }
+
+    /**
+     * The user logs in elsewhere (the file gets new tokens) and a revocation of all access tokens kills the
+     * new one too before the request's 401 arrives: the retry carries the login's token, which was issued
+     * before the revocation, so its 401 leads to one refresh and a second retry. A 401 for that refreshed
+     * token is final.
+     */
+    @Test
+    void aRetryThatMeetsTheSameRevocationIsRetriedOnceMoreAndNoMore() throws Exception {
+        GuardedCall call = guarded();
+        Grant login = server.issueGrant();
+        write(login);
+        server.revokeAllAccessTokens();
+
+        assertTrue(call.retryAfter(401, true));
+        assertEquals("Bearer " + login.accessToken(), call.headerValue(), "the retry carries the file's token");
+        assertEquals(0, server.refreshes(), "adopted, not refreshed");
+        assertTrue(call.retried(401), "the same revocation may have killed it: one more retry");
+        assertEquals(1, server.refreshes());
+        assertEquals("Bearer " + server.newestAccessToken(), call.headerValue(), "carrying the refreshed token");
+        assertFalse(call.retried(401), "never a third");
+        assertEquals(1, server.refreshes());
+        assertEquals(3, sink.named("token.rejected").size());
+        assertEquals("retry-rejected", sink.named("request.not_retried").get(0).fields.get("reason"));
+        assertTrue(sink.named("request.retried").isEmpty());
+    }
+
+    /** The same with the non-blocking form, ending in the program's success. */
+    @Test
+    void theAsyncFormRetriesOnceMoreAfterTheSameRevocationToo() throws Exception {
+        GuardedCall call = calls.beginAsync("test", "https", "api.example.com", 443, "GET", "/v1/x", true)
+                .get(5, TimeUnit.SECONDS);
+        write(server.issueGrant());
+        server.revokeAllAccessTokens();
+
+        assertTrue(call.retryAfterAsync(401, true).get(5, TimeUnit.SECONDS));
+        assertTrue(call.retriedAsync(401).get(5, TimeUnit.SECONDS));
+        assertFalse(call.retriedAsync(200).get(5, TimeUnit.SECONDS));
+        assertEquals(1, server.refreshes());
+        assertEquals(2, sink.named("token.rejected").size());
+        assertEquals(200, sink.named("request.retried").get(0).fields.get("status"));
+        assertTrue(sink.named("request.not_retried").isEmpty());
     }
 
     /**

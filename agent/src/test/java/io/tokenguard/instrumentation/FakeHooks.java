@@ -163,8 +163,14 @@ public final class FakeHooks implements ClientHooks.Core, AutoCloseable {
         }
 
         @Override
-        public void retried(int status) {
+        public boolean retried(int status) {
             told.add("retried " + status);
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<Boolean> retriedAsync(int status) {
+            return CompletableFuture.supplyAsync(() -> retried(status));
         }
     }
 }

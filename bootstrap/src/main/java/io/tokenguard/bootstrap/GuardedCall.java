@@ -16,9 +16,9 @@ public interface GuardedCall {
     String headerValue();
 
     /**
-     * The request was answered with {@code status}. True means: resend it once, with {@link #headerValue()}
-     * (now the refreshed token). False means: hand the answer to the program as it is. Blocks at most
-     * {@code refresh-timeout} while a refresh runs.
+     * The request was answered with {@code status}. True means: resend it, with {@link #headerValue()} (now
+     * the refreshed token), and report the answer to {@link #retried}. False means: hand the answer to the
+     * program as it is. Blocks at most {@code refresh-timeout} while a refresh runs.
      *
      * @param bodyReplayable false when the request had a body that cannot be sent a second time
      */
@@ -27,6 +27,13 @@ public interface GuardedCall {
     /** Non-blocking form of {@link #retryAfter}, for clients whose callbacks must not block. */
     CompletableFuture<Boolean> retryAfterAsync(int status, boolean bodyReplayable);
 
-    /** The one retry came back with {@code status}. */
-    void retried(int status);
+    /**
+     * The retry came back with {@code status}. True means: send the request once more, with {@link
+     * #headerValue()}, and report that answer here too (it then always returns false). True comes only after
+     * a 401 that may be the same revocation as the first; it blocks at most {@code refresh-timeout}.
+     */
+    boolean retried(int status);
+
+    /** Non-blocking form of {@link #retried}. */
+    CompletableFuture<Boolean> retriedAsync(int status);
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenguard.demo.DemoAuthServer;
+import io.tokenguard.demo.Grant;
 import io.tokenguard.it.suite.program.SuiteProgram;
 import io.tokenguard.token.Fingerprint;
 import java.nio.file.Path;
@@ -131,6 +132,51 @@ class ClientSuiteTest extends ScenarioBase {
         assertTrue(server.apiUnauthorized() >= 1, story);
         assertEquals(server.apiUnauthorized(), result.eventCount("request.retried"),
                 "every rejected request was retried once: " + story);
+    }
+
+    /**
+     * One revocation that kills two generations: three requests are in flight with the old token when the
+     * user logs in elsewhere (a new file) and the server then revokes every access token, the login's too.
+     * The retry carries the login's token and meets the same revocation; one refresh and a second retry cure
+     * it. The program sees no failure.
+     */
+    @ParameterizedTest(name = CASE)
+    @MethodSource("io.tokenguard.it.Stack#onEveryJdk")
+    void aRevocationThatAlsoKillsTheRetrysTokenIsAbsorbed(Stack stack, Jdk jdk) throws Exception {
+        revocationOfTwoGenerations(stack, jdk, "sync");
+    }
+
+    /** The same with the client's asynchronous API. */
+    @ParameterizedTest(name = CASE)
+    @MethodSource("io.tokenguard.it.Stack#asyncOnEveryJdk")
+    void aRevocationThatAlsoKillsTheAsyncRetrysTokenIsAbsorbed(Stack stack, Jdk jdk) throws Exception {
+        revocationOfTwoGenerations(stack, jdk, "async");
+    }
+
+    private void revocationOfTwoGenerations(Stack stack, Jdk jdk, String mode) throws Exception {
+        int n = 3;
+        DemoAuthServer server = server(600_000).holdApiCalls();
+        Path credentials = genericCredentials(server.issueGrant());
+        AgentJvm.Running running = start(child(stack, jdk, server, credentials, "burst", server.apiUrl("/v1/burst"),
+                n, mode));
+        await("the program's requests at the server", 30, () -> server.apiCalls() >= n || !running.isAlive());
+        Grant login = server.issueGrant();
+        replaceAtomically(credentials, genericLayout(login));
+        server.revokeAllAccessTokens();
+        server.releaseApiCalls();
+        Result result = running.await();
+
+        result.assertNoFailures();
+        String story = "refreshes=" + server.refreshes() + " 401s=" + server.apiUnauthorized() + " ok="
+                + server.apiOk() + "\n" + result.describe();
+        assertEquals("{200=" + n + "}", result.outputValue("statuses"), story);
+        assertTrue(result.events("token.rejected").stream()
+                        .anyMatch(line -> line.contains("fp=" + Fingerprint.of(login.accessToken()))),
+                "a retry carried the login's token and was rejected: " + story);
+        assertEquals(1, server.refreshes(), "one refresh for the login's generation, not one per request: " + story);
+        assertEquals(n, result.eventCount("request.retried"), story);
+        assertEquals(0, result.eventCount("request.not_retried"), story);
+        assertEquals(0, server.reuseDetections(), story);
     }
 
     /**

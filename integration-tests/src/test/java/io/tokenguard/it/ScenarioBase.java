@@ -90,11 +90,15 @@ abstract class ScenarioBase {
 
     /** {@code {"access_token":..,"refresh_token":..,"expires_at":<epoch seconds>}}, mode 0600. */
     Path genericCredentials(Grant grant) {
+        return write("credentials.json", genericLayout(grant));
+    }
+
+    static ObjectNode genericLayout(Grant grant) {
         ObjectNode root = JSON.createObjectNode();
         root.put("access_token", grant.accessToken());
         root.put("refresh_token", grant.refreshToken());
         root.put("expires_at", grant.expiresAtSeconds());
-        return write("credentials.json", root);
+        return root;
     }
 
     /** Claude Code's layout: {@code {"claudeAiOauth":{"accessToken","refreshToken","expiresAt":<epoch ms>}}}. */

@@ -65,7 +65,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         // By name: the agent's own loader cannot see HttpClient, so it must never load these.
         return List.of(HELPER + "Apache5Guard", HELPER + "TokenSlot", HELPER + "TokenHeader",
                 HELPER + "ClassicRetryHandler", HELPER + "AsyncRetryHandler", HELPER + "ForwardingCallback",
-                HELPER + "FirstAttempt", HELPER + "HeldResponse");
+                HELPER + "Attempt", HELPER + "HeldResponse");
     }
 
     @Override

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 /**
  * Translates the JDK client's requests and responses into {@link RequestGuard} calls and back: puts the
  * current token on guarded requests, and turns a 401 into one refresh and one retry whose response the
- * caller receives as if it were the first. Requests to other hosts return null at once (untouched).
+ * caller receives as if it were the first (two retries when the first may have met the same revocation:
+ * {@link RequestGuard#retried}). Requests to other hosts return null at once (untouched).
  */
 final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
     private static final String NAME = "jdk-http-client";
@@ -64,9 +65,18 @@ final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
         if (fresh == null) {
             return join(rejection.deliver(first, handler));
         }
-        HttpResponse<?> second = sendUntouched(client, exchange.retry(retryBody, fresh), handler);
-        guard.retried(exchange.info, second.statusCode(), fresh);
-        return second;
+        HttpResponse<?> retry = sendUntouched(client, exchange.retry(retryBody, fresh), HeldRejection.holding401(handler));
+        HeldRejection again = HeldRejection.in(retry);
+        Token last = guard.retried(exchange.info, retry.statusCode(), fresh);
+        if (again == null) {
+            return retry;
+        }
+        if (last == null) {
+            return join(again.deliver(retry, handler));
+        }
+        HttpResponse<?> third = sendUntouched(client, exchange.retry(retryBody, last), handler);
+        guard.retriedAgain(exchange.info, third.statusCode(), last);
+        return third;
     }
 
     @Override
@@ -113,11 +123,33 @@ final class JdkHttpClientInterceptor implements JdkHttpClientBridge.Hook {
                 if (fresh == null) {
                     return (CompletableFuture) rejection.deliver(response, handler);
                 }
-                return untouched(() -> client.sendAsync(exchange.retry(retryBody, fresh),
+                return retryAsync(client, exchange, retryBody, handler, push, fresh);
+            }, Callbacks.POOL);
+        });
+    }
+
+    /** The retry with {@code fresh}, and the second one if its 401 may be the first one's revocation. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private CompletableFuture<?> retryAsync(HttpClient client, Exchange exchange,
+            Optional<HttpRequest.BodyPublisher> retryBody, HttpResponse.BodyHandler<?> handler,
+            HttpResponse.PushPromiseHandler<Object> push, Token fresh) {
+        CompletableFuture<HttpResponse<Object>> retry = untouched(() -> client.sendAsync(
+                exchange.retry(retryBody, fresh), HeldRejection.holding401(handler), push));
+        return retry.thenCompose(response -> {
+            HeldRejection again = HeldRejection.in(response);
+            if (again == null) {
+                guard.retried(exchange.info, response.statusCode(), fresh); // not a 401: only reported
+                return CompletableFuture.completedFuture(response);
+            }
+            return guard.retriedAsync(exchange.info, again.statusCode(), fresh).thenComposeAsync(last -> {
+                if (last == null) {
+                    return (CompletableFuture) again.deliver(response, handler);
+                }
+                return untouched(() -> client.sendAsync(exchange.retry(retryBody, last),
                         (HttpResponse.BodyHandler<Object>) handler, push))
-                        .thenApply(second -> {
-                            guard.retried(exchange.info, second.statusCode(), fresh);
-                            return (HttpResponse) second;
+                        .thenApply(third -> {
+                            guard.retriedAgain(exchange.info, third.statusCode(), last);
+                            return (HttpResponse) third;
                         });
             }, Callbacks.POOL);
         });

@@ -15,7 +15,8 @@ import javax.net.ssl.HttpsURLConnection;
 
 /**
  * The logic behind both connection shells: one request as the program builds it, the real JDK
- * connection that carries it, and at most one second real connection for the retry after a 401.
+ * connection that carries it, and a second real connection for the retry after a 401 (a third when the
+ * retry's 401 may be the same revocation: {@link RequestGuard#retried}).
  *
  * <ol>
  *   <li>Building: every setter goes to the real connection at once, so that the program meets the
@@ -204,21 +205,40 @@ final class GuardedExchange {
         if (fresh == null || disconnected) {
             return;
         }
-        HttpURLConnection second = secondConnection(fresh);
-        if (second == null) {
+        int retryStatus = resend(first, fresh, replay);
+        if (retryStatus < 0) {
             return;
         }
-        drain(first);
-        current = second;
+        Token last = guard.retried(info, retryStatus, fresh);
+        if (last == null || disconnected) {
+            return;
+        }
+        int lastStatus = resend(current, last, replay); // current: the retry's connection
+        if (lastStatus >= 0) {
+            guard.retriedAgain(info, lastStatus, last);
+        }
+    }
+
+    /**
+     * Sends the request again, carrying {@code fresh}, on a new real connection that answers the program from
+     * then on. Its status, or -1 when it has none (the program's own call then meets the failure).
+     */
+    private int resend(HttpURLConnection rejected, Token fresh, byte[] replay) {
+        HttpURLConnection next = secondConnection(fresh);
+        if (next == null) {
+            return -1;
+        }
+        drain(rejected);
+        current = next;
         try {
             if (replay != null) {
-                try (OutputStream out = second.getOutputStream()) {
+                try (OutputStream out = next.getOutputStream()) {
                     out.write(replay);
                 }
             }
-            guard.retried(info, second.getResponseCode(), fresh);
+            return next.getResponseCode();
         } catch (IOException e) {
-            // The retry failed on its way: the program's own call meets the second connection's failure.
+            return -1;
         }
     }
 

@@ -49,15 +49,24 @@ final class TokenExecChain implements ClientExecChain {
         if (!shouldRetry(call, request, response)) {
             return response;
         }
+        CloseableHttpResponse retry = resend(route, request, context, execAware, call, response);
+        if (call.retried(retry.getStatusLine().getStatusCode())) { // a 401 that may be the first one's revocation
+            retry = resend(route, request, context, execAware, call, retry);
+            call.retried(retry.getStatusLine().getStatusCode());
+        }
+        return retry;
+    }
+
+    private CloseableHttpResponse resend(HttpRoute route, HttpRequestWrapper request, HttpClientContext context,
+            HttpExecutionAware execAware, GuardedCall call, CloseableHttpResponse rejected)
+            throws IOException, HttpException {
         try {
-            EntityUtils.consume(response.getEntity()); // releases the connection to the pool when it can be kept
+            EntityUtils.consume(rejected.getEntity()); // releases the connection to the pool when it can be kept
         } finally {
-            response.close();
+            rejected.close();
         }
         request.setHeader(call.headerName(), call.headerValue());
-        CloseableHttpResponse second = mainExec.execute(route, request, context, execAware);
-        call.retried(second.getStatusLine().getStatusCode());
-        return second;
+        return mainExec.execute(route, request, context, execAware);
     }
 
     private static GuardedCall begin(HttpRoute route, HttpRequestWrapper request) {

@@ -14,7 +14,7 @@ import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 /**
  * The async clients' exec-chain handler (HTTP/1.1 and HTTP/2), right after {@code PROTOCOL}. Nothing here
  * blocks: the token comes as a future, and the chain goes on from whichever thread completes it (at once,
- * on the caller's thread, when the token is fresh). What a 401 leads to is {@link FirstAttempt}'s part.
+ * on the caller's thread, when the token is fresh). What a 401 leads to is {@link Attempt}'s part.
  */
 final class AsyncRetryHandler implements AsyncExecChainHandler {
     @Override
@@ -45,7 +45,7 @@ final class AsyncRetryHandler implements AsyncExecChainHandler {
                 } else {
                     opened.attachTo(scope.clientContext);
                     chain.proceed(request, producer, scope,
-                            new FirstAttempt(opened, call, request, producer, scope, chain, callback));
+                            new Attempt(opened, call, request, producer, scope, chain, callback, false));
                 }
             } catch (HttpException | IOException | RuntimeException e) {
                 callback.failed(e);

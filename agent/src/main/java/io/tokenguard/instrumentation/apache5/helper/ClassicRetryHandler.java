@@ -40,18 +40,26 @@ final class ClassicRetryHandler implements ExecChainHandler {
             if (!shouldRetry(slot, request, response)) {
                 return response;
             }
-            try {
-                EntityUtils.consume(response.getEntity()); // keeps the connection when it can be kept
-            } finally {
-                response.close();
+            ClassicHttpResponse retry = resend(slot, request, scope, chain, response);
+            if (call.retried(retry.getCode())) { // a 401 that may be the first one's revocation
+                retry = resend(slot, request, scope, chain, retry);
+                call.retried(retry.getCode());
             }
-            slot.restoreHeaders();
-            ClassicHttpResponse second = chain.proceed(request, scope);
-            call.retried(second.getCode());
-            return second;
+            return retry;
         } finally {
             scope.clientContext.removeAttribute(TokenSlot.ATTRIBUTE);
         }
+    }
+
+    private static ClassicHttpResponse resend(TokenSlot slot, ClassicHttpRequest request, ExecChain.Scope scope,
+            ExecChain chain, ClassicHttpResponse rejected) throws IOException, HttpException {
+        try {
+            EntityUtils.consume(rejected.getEntity()); // keeps the connection when it can be kept
+        } finally {
+            rejected.close();
+        }
+        slot.restoreHeaders();
+        return chain.proceed(request, scope);
     }
 
     private static boolean shouldRetry(TokenSlot slot, ClassicHttpRequest request, ClassicHttpResponse response) {

@@ -11,7 +11,7 @@ import org.apache.hc.core5.http.nio.AsyncDataConsumer;
 
 /**
  * Passes an async exchange's events on to the callback of the chain above. As the callback of the one
- * retry it also reports the retry's status ({@code request.retried}).
+ * last retry it also reports the retry's status ({@code request.retried}).
  */
 class ForwardingCallback implements AsyncExecCallback {
     final AsyncExecCallback program;
@@ -27,13 +27,18 @@ class ForwardingCallback implements AsyncExecCallback {
     public AsyncDataConsumer handleResponse(HttpResponse response, EntityDetails details)
             throws HttpException, IOException {
         if (retried != null) {
-            try {
-                retried.retried(response.getCode());
-            } catch (RuntimeException | LinkageError e) {
-                ClientHooks.failed(TokenSlot.LIBRARY, e);
-            }
+            report(retried, response.getCode());
         }
         return program.handleResponse(response, details);
+    }
+
+    /** Reports a retry's answer that is not held back (its status is final: no blocking). */
+    static void report(GuardedCall call, int status) {
+        try {
+            call.retried(status);
+        } catch (RuntimeException | LinkageError e) {
+            ClientHooks.failed(TokenSlot.LIBRARY, e);
+        }
     }
 
     @Override

@@ -84,9 +84,13 @@ public final class OkHttpGuard implements Interceptor, Function<Object[], Object
             return response;
         }
         response.close();
-        Response second = chain.proceed(withToken(request, call));
-        call.retried(second.code());
-        return second;
+        Response again = chain.proceed(withToken(request, call));
+        if (call.retried(again.code())) { // a second 401 that may be the first one's revocation
+            again.close();
+            again = chain.proceed(withToken(request, call));
+            call.retried(again.code());
+        }
+        return again;
     }
 
     private static GuardedCall begin(Request request) {

@@ -14,25 +14,30 @@ import org.apache.hc.core5.http.nio.AsyncDataConsumer;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 
 /**
- * The callback of a guarded request's first attempt. A 401 is held back from the program ({@link
- * HeldResponse} keeps its body) until the exchange is complete; then the agent is asked, without blocking,
- * whether to retry. Yes: the request goes down the chain once more, as {@code AsyncProtocolExec} resends
- * after an authentication challenge (producer reset, headers as before, from the callback), and the program
- * sees only the retry. No: the held 401 reaches the program as if it had just arrived. A body producer that
- * is not repeatable is never asked to produce twice.
+ * The callback of a guarded request's first attempt, and of its first retry. A 401 is held back from the
+ * program ({@link HeldResponse} keeps its body) until the exchange is complete; then the agent is asked,
+ * without blocking, whether to retry. Yes: the request goes down the chain once more, as {@code
+ * AsyncProtocolExec} resends after an authentication challenge (producer reset, headers as before, from the
+ * callback), and the program sees only the retry. No: the held 401 reaches the program as if it had just
+ * arrived. A body producer that is not repeatable is never asked to produce twice. The answer to the first
+ * retry is reported to {@link GuardedCall#retried}; the one to a second retry, by a {@link
+ * ForwardingCallback}.
  */
-final class FirstAttempt extends ForwardingCallback {
+final class Attempt extends ForwardingCallback {
     private final TokenSlot slot;
     private final GuardedCall call;
     private final HttpRequest request;
     private final AsyncEntityProducer producer;
     private final AsyncExecChain.Scope scope;
     private final AsyncExecChain chain;
+    /** False for the first attempt, true for the first retry. */
+    private final boolean retry;
     private volatile HeldResponse held;
 
-    FirstAttempt(TokenSlot slot, GuardedCall call, HttpRequest request, AsyncEntityProducer producer,
-            AsyncExecChain.Scope scope, AsyncExecChain chain, AsyncExecCallback program) {
+    Attempt(TokenSlot slot, GuardedCall call, HttpRequest request, AsyncEntityProducer producer,
+            AsyncExecChain.Scope scope, AsyncExecChain chain, AsyncExecCallback program, boolean retry) {
         super(program, null);
+        this.retry = retry;
         this.slot = slot;
         this.call = call;
         this.request = request;
@@ -49,6 +54,9 @@ final class FirstAttempt extends ForwardingCallback {
             held = rejection;
             return rejection;
         }
+        if (retry) {
+            report(call, response.getCode());
+        }
         return program.handleResponse(response, details);
     }
 
@@ -61,7 +69,8 @@ final class FirstAttempt extends ForwardingCallback {
         }
         CompletableFuture<Boolean> decision;
         try {
-            decision = call.retryAfterAsync(401, producer == null || producer.isRepeatable());
+            decision = retry ? call.retriedAsync(401)
+                    : call.retryAfterAsync(401, producer == null || producer.isRepeatable());
         } catch (RuntimeException | LinkageError e) {
             ClientHooks.failed(TokenSlot.LIBRARY, e);
             decision = CompletableFuture.completedFuture(false);
@@ -81,7 +90,8 @@ final class FirstAttempt extends ForwardingCallback {
                 producer.releaseResources(); // a repeatable producer starts over
             }
             slot.restoreHeaders();
-            chain.proceed(request, producer, scope, new ForwardingCallback(program, call));
+            chain.proceed(request, producer, scope, retry ? new ForwardingCallback(program, call)
+                    : new Attempt(slot, call, request, producer, scope, chain, program, true));
         } catch (HttpException | IOException | RuntimeException e) {
             program.failed(e);
         }
