@@ -37,10 +37,12 @@ public final class RequestBenchmark {
         String measure = options.getOrDefault("measure", "4");
         String[] clients = options.getOrDefault("clients",
                 "jdk-http-client,url-connection,okhttp,apache-httpclient-5,apache-httpclient-4").split(",");
-        int cores = Runtime.getRuntime().availableProcessors(); // before pinning, which narrows what the JVM sees
+        // Before pinning, which narrows what this JVM sees.
+        int cores = Runtime.getRuntime().availableProcessors();
+        String machine = Machine.describe(ChildJvm.java());
         boolean pin = Boolean.parseBoolean(options.getOrDefault("pin", "false")) && pinDriverToFirstCore();
         System.out.println("# Per request: one thread, one reused client, closed loop on 127.0.0.1");
-        System.out.println(Machine.describe(ChildJvm.java()));
+        System.out.println(machine);
         System.out.printf("rounds=%d warmup=%ss measure=%ss (OkHttp 4.12.0, Apache HttpClient 5.6.5 classic, 4.5.14)%s%n%n",
                 rounds, warmup, measure, pin ? "; server pinned to core 0, the program to the others (taskset)" : "");
         System.out.println("| client | host | req/s without | req/s with | ratio (min-max of rounds) | p50 / p99 µs without "
