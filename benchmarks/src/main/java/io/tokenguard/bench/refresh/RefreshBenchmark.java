@@ -30,8 +30,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A refresh never finds a warm connection to the token endpoint (it comes once an hour, or after a
  * revocation), so the table also gives the endpoint round trip on a new connection after a short idle, made
- * the way the agent makes it, and the budget with that in place of the warm one. It is context, not the
- * target.
+ * the way the agent makes it, and the budget with that in place of the warm one. The last column also
+ * takes the request round trip as the burst itself measured it (the baseline burst's p50 for the same N,
+ * after the same idle and with the same concurrency), so that what is left over the 2 ms is the agent's
+ * own: its lock, its file read, its thread hand-offs. Both are context, not the target: the PASS/MISS
+ * lines use the warm round trips.
  *
  * <p>Each child first goes through one unmeasured round: its first refresh loads the refresh path's classes
  * with nothing compiled yet, which a long-running program pays once. It is reported apart.
@@ -50,8 +53,9 @@ public final class RefreshBenchmark {
         System.out.printf("rounds=%d per N, JDK HttpClient (HTTP/1.1), one shared client%n%n", rounds);
         System.out.println("| N | refreshes per revoked burst | baseline p50 / p99 ms | revoked p50 / p99 ms "
                 + "| added p50 / p99 ms | budget ms (endpoint + request + 2) | p99 within budget "
-                + "| endpoint on a new connection ms | p99 within budget with it |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                + "| endpoint on a new connection ms | p99 within budget with it "
+                + "| budget with the burst's own round trips ms (endpoint new + baseline p50 + 2) | p99 within it |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         List<String> targets = new ArrayList<>();
         List<String> firstRuns = new ArrayList<>();
         Path dir = Files.createTempDirectory("tokenguard-refresh");
@@ -62,17 +66,20 @@ public final class RefreshBenchmark {
                 Run run = run(server, credentials, dir, threads, rounds);
                 double budget = (run.endpointRttMicros + run.requestRttMicros) / 1000.0 + 2;
                 double newConnectionBudget = (run.endpointNewConnectionMicros + run.requestRttMicros) / 1000.0 + 2;
+                double inBurstBudget = (run.endpointNewConnectionMicros + Stats.percentile(run.baseline, 50)) / 1000.0
+                        + 2;
                 double addedP50 = (Stats.percentile(run.revoked, 50) - Stats.percentile(run.baseline, 50)) / 1000;
                 double addedP99 = (Stats.percentile(run.revoked, 99) - Stats.percentile(run.baseline, 99)) / 1000;
                 boolean oneEach = run.refreshesPerBurst.stream().allMatch(r -> r == 1);
                 System.out.printf("| %d | %s | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f (%.2f + %.2f + 2) | %s "
-                                + "| %.2f (budget %.2f) | %s |%n",
+                                + "| %.2f (budget %.2f) | %s | %.2f | %s |%n",
                         threads, summary(run.refreshesPerBurst), Stats.percentile(run.baseline, 50) / 1000,
                         Stats.percentile(run.baseline, 99) / 1000, Stats.percentile(run.revoked, 50) / 1000,
                         Stats.percentile(run.revoked, 99) / 1000, addedP50, addedP99, budget,
                         run.endpointRttMicros / 1000.0, run.requestRttMicros / 1000.0, addedP99 <= budget ? "yes" : "no",
                         run.endpointNewConnectionMicros / 1000.0, newConnectionBudget,
-                        addedP99 <= newConnectionBudget ? "yes" : "no");
+                        addedP99 <= newConnectionBudget ? "yes" : "no", inBurstBudget,
+                        addedP99 <= inBurstBudget ? "yes" : "no");
                 firstRuns.add(String.format("N=%d: the process's first refresh (cold): %d refresh(es); revoked burst p50 / p99 "
                         + "%.2f / %.2f ms", threads, run.firstRefreshes.get(0), Stats.percentile(run.firstRevoked, 50) / 1000,
                         Stats.percentile(run.firstRevoked, 99) / 1000));
